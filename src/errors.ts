@@ -1,0 +1,137 @@
+// The error catalog: every stable error code Baton emits, with its HTTP status and message, plus the error classes.
+
+/** Management-API errors (Apigee Edge body `{code, message, contexts}`). */
+export const adminErrors = {
+  ApplicationDoesNotExist: { code: 'messaging.config.beans.ApplicationDoesNotExist', status: 404, message: 'APIProxy named {0} does not exist in organization {1}' },
+  EnvironmentDoesNotExist: { code: 'messaging.config.beans.EnvironmentDoesNotExist', status: 404, message: 'Environment {0} does not exist in organization {1}' },
+  OrganizationDoesNotExist: { code: 'messaging.config.beans.OrganizationDoesNotExist', status: 404, message: 'Organization {0} does not exist' },
+  RevisionDoesNotExist: { code: 'messaging.config.beans.RevisionDoesNotExist', status: 404, message: 'Revision {0} of APIProxy {1} does not exist in organization {2}' },
+  ApplicationNotDeployed: { code: 'distribution.ApplicationNotDeployed', status: 400, message: 'Application {0} is not deployed in environment {1}' },
+  RevisionNotDeployed: { code: 'distribution.RevisionNotDeployed', status: 400, message: 'Revision {0} of application {1} is not deployed in environment {2}' },
+  BasePathConflict: { code: 'messaging.config.beans.BasePathConflict', status: 409, message: 'Path {0} conflicts with existing deployment path for revision {1} of the APIProxy {2} in organization {3}' },
+  ApplicationDeployed: { code: 'messaging.config.beans.ApplicationDeployed', status: 400, message: '{0} is deployed; undeploy it first' },
+  BundleTooLarge: { code: 'messaging.config.beans.BundleTooLarge', status: 413, message: 'Bundle exceeds the limit of {0} bytes' },
+  InvalidBundle: { code: 'messaging.config.beans.InvalidBundle', status: 400, message: '{0}' },
+  InvalidParameter: { code: 'messaging.config.beans.InvalidParameter', status: 400, message: '{0}' },
+  ResourceNotFound: { code: 'messaging.config.beans.ResourceNotFound', status: 404, message: 'No resource at {0}' },
+  MethodNotAllowed: { code: 'messaging.config.beans.MethodNotAllowed', status: 405, message: 'Method {0} is not allowed on {1}' },
+  UnsupportedMediaType: { code: 'messaging.config.beans.UnsupportedMediaType', status: 415, message: 'Content-Type {0} is not supported here' },
+  Unauthorized: { code: 'security.Unauthorized', status: 401, message: 'Authentication required' },
+  Forbidden: { code: 'security.Forbidden', status: 403, message: 'User {0} lacks permission {1}' },
+  TooManyRequests: { code: 'security.TooManyFailedLogins', status: 429, message: 'Too many failed authentication attempts; retry later' },
+  StoreFailure: { code: 'baton.store.WriteFailed', status: 500, message: 'The change could not be made durable and was not applied' },
+  InternalError: { code: 'baton.InternalError', status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { code: string; status: number; message: string }>;
+
+/** Data-plane faults (Apigee fault body `{fault:{faultstring, detail:{errorcode}}}`). */
+export const runtimeFaults = {
+  ApplicationNotFound: { code: 'messaging.adaptors.http.flow.ApplicationNotFound', status: 404, message: 'Unable to identify proxy for host: {0} and url: {1}' },
+  RouteFailed: { code: 'messaging.runtime.RouteFailed', status: 500, message: 'Unable to route the message to a Target Endpoint' },
+  GatewayTimeout: { code: 'messaging.adaptors.http.flow.GatewayTimeout', status: 504, message: 'Gateway Timeout' },
+  RequestTimeout: { code: 'messaging.adaptors.http.flow.RequestTimeout', status: 408, message: 'Request Timeout' },
+  ServiceUnavailable: { code: 'messaging.adaptors.http.flow.ServiceUnavailable', status: 503, message: 'Service Unavailable' },
+  BadGateway: { code: 'messaging.adaptors.http.flow.BadGateway', status: 502, message: 'Bad Gateway' },
+  NoActiveTargetServers: { code: 'messaging.adaptors.http.flow.NoActiveTargets', status: 503, message: 'The Service is temporarily unavailable' },
+  TooBigLine: { code: 'protocol.http.TooBigLine', status: 414, message: 'request line size exceeding {0}' },
+  TooManyHeaders: { code: 'protocol.http.TooManyHeaders', status: 431, message: 'request has more than {0} header fields' },
+  TooBigBody: { code: 'protocol.http.TooBigBody', status: 413, message: 'request body exceeds {0} bytes' },
+  BadRequest: { code: 'protocol.http.BadRequest', status: 400, message: '{0}' },
+  DrainCeilingReached: { code: 'messaging.runtime.DrainTimeout', status: 504, message: 'The revision serving this request was undeployed before it completed' },
+  InternalError: { code: 'messaging.runtime.InternalError', status: 500, message: 'Internal Server Error' },
+} as const satisfies Record<string, { code: string; status: number; message: string }>;
+
+export type AdminErrorName = keyof typeof adminErrors;
+export type RuntimeFaultName = keyof typeof runtimeFaults;
+
+/** Fills `{0}`, `{1}` … in a catalog message. */
+export function formatMessage(template: string, args: readonly (string | number)[]): string {
+  return template.replace(/\{(\d+)\}/g, (whole, index: string) => {
+    const value = args[Number(index)];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+/** One problem found in a bundle, attributed to the file (path inside `apiproxy/`) that holds it. */
+export interface BundleProblem {
+  file: string;
+  message: string;
+}
+
+/** A bundle that cannot be read or is invalid; carries every problem found, not just the first. */
+export class BundleError extends Error {
+  readonly problems: readonly BundleProblem[];
+  /** 413 for size limits, 400 for everything else. */
+  readonly status: 400 | 413;
+  constructor(problems: readonly BundleProblem[], options?: { status?: 400 | 413; cause?: unknown }) {
+    const first = problems[0];
+    super(first ? `${first.file}: ${first.message}` : 'invalid bundle', { cause: options?.cause });
+    this.name = 'BundleError';
+    this.problems = problems;
+    this.status = options?.status ?? 400;
+  }
+}
+
+/** Invalid configuration at start-up; lists every problem. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** A management-API error with a catalog entry. */
+export class AdminError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(name: AdminErrorName, args: readonly (string | number)[] = [], options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    const entry = adminErrors[name];
+    super(formatMessage(entry.message, args), { cause: options?.cause });
+    this.name = 'AdminError';
+    this.code = entry.code;
+    this.status = entry.status;
+    this.details = options?.details;
+  }
+}
+
+/**
+ * A fault raised while a message flows through a proxy. `faultName` is what `fault.name` reads
+ * (the last segment of the error code); `response` is set when the fault carries its own response
+ * (RaiseFault), otherwise the default fault body is built from `errorCode` and `message`.
+ */
+export class PolicyFault extends Error {
+  readonly faultName: string;
+  readonly errorCode: string;
+  readonly status: number;
+  readonly policyName: string | undefined;
+  /** True when a RaiseFault produced it: suppresses AlwaysEnforce of the DefaultFaultRule (compat §7.4). */
+  readonly raisedByRaiseFault: boolean;
+  constructor(init: { faultName: string; errorCode: string; status: number; message: string; policyName?: string; raisedByRaiseFault?: boolean; cause?: unknown }) {
+    super(init.message, { cause: init.cause });
+    this.name = 'PolicyFault';
+    this.faultName = init.faultName;
+    this.errorCode = init.errorCode;
+    this.status = init.status;
+    this.policyName = init.policyName;
+    this.raisedByRaiseFault = init.raisedByRaiseFault ?? false;
+  }
+}
+
+/** Builds the PolicyFault for a runtime fault of the catalog. */
+export function runtimeFault(name: RuntimeFaultName, args: readonly (string | number)[] = [], cause?: unknown): PolicyFault {
+  const entry = runtimeFaults[name];
+  const faultName = entry.code.slice(entry.code.lastIndexOf('.') + 1);
+  return new PolicyFault({ faultName, errorCode: entry.code, status: entry.status, message: formatMessage(entry.message, args), cause });
+}
+
+/** A failure of the target call, already classified to its runtime fault. */
+export class TargetError extends PolicyFault {
+  readonly kind: 'connect' | 'connect-timeout' | 'read-timeout' | 'write-timeout' | 'reset' | 'bad-response' | 'no-healthy-server';
+  constructor(kind: TargetError['kind'], fault: PolicyFault) {
+    super({ faultName: fault.faultName, errorCode: fault.errorCode, status: fault.status, message: fault.message, cause: fault.cause });
+    this.name = 'TargetError';
+    this.kind = kind;
+  }
+}
