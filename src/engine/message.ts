@@ -1,0 +1,140 @@
+// An HTTP message as policies see it: a request or response with headers, parameters and a body that streams until read.
+import type { Readable } from 'node:stream';
+import { runtimeFault } from '../errors.js';
+import { ParamMap } from './param-map.js';
+
+export type MessageKind = 'request' | 'response';
+
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+export class Message {
+  readonly kind: MessageKind;
+  /** Request method (request messages). */
+  verb = 'GET';
+  /** Request path without the query string, as received or as set by a policy (request messages). */
+  path = '/';
+  readonly queryParams = new ParamMap({ caseInsensitive: false });
+  /** Status and reason (response messages). */
+  statusCode = 200;
+  reasonPhrase = '';
+  /** HTTP version as `1.1`. */
+  version = '1.1';
+  readonly headers = new ParamMap({ caseInsensitive: true });
+
+  private content: Buffer | undefined;
+  private stream: Readable | undefined;
+  private formParamsCache: ParamMap | undefined;
+
+  constructor(kind: MessageKind) {
+    this.kind = kind;
+  }
+
+  /** A new message whose body is an unread stream (the client request, or a target response). */
+  static withStream(kind: MessageKind, stream: Readable | undefined): Message {
+    const message = new Message(kind);
+    message.stream = stream;
+    return message;
+  }
+
+  /** True while the body is an unread stream: its content is unknown until bufferContent runs. */
+  get isStreaming(): boolean {
+    return this.stream !== undefined;
+  }
+
+  /** The buffered body; empty when there is none. Reading a streaming body requires bufferContent first. */
+  get contentBuffer(): Buffer {
+    return this.content ?? EMPTY;
+  }
+
+  /** The body as UTF-8 text (`request.content`, `message.content`). */
+  get contentText(): string {
+    return this.content === undefined ? '' : this.content.toString('utf8');
+  }
+
+  /** Replaces the body. A still-unread stream is drained and discarded so the connection stays usable. */
+  setContent(data: string | Uint8Array): void {
+    this.discardStream();
+    this.content = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    this.formParamsCache = undefined;
+  }
+
+  /** Removes the body entirely. */
+  clearContent(): void {
+    this.discardStream();
+    this.content = undefined;
+    this.formParamsCache = undefined;
+  }
+
+  /** Reads a streaming body into memory, failing with a 413 fault past maxBytes. Idempotent. */
+  async bufferContent(maxBytes: number): Promise<void> {
+    const stream = this.stream;
+    if (!stream) return;
+    this.stream = undefined;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of stream) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      total += buf.byteLength;
+      if (total > maxBytes) {
+        stream.destroy();
+        throw runtimeFault('TooBigBody', [maxBytes]);
+      }
+      chunks.push(buf);
+    }
+    this.content = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  }
+
+  /** Hands the unread body stream to the caller (for streaming it on); afterwards the message has no body. */
+  takeStream(): Readable | undefined {
+    const stream = this.stream;
+    this.stream = undefined;
+    return stream;
+  }
+
+  /** Form parameters of an `application/x-www-form-urlencoded` body (empty otherwise). Requires a buffered body. */
+  get formParams(): ParamMap {
+    if (!this.formParamsCache) {
+      const type = this.headers.get('content-type') ?? '';
+      const isForm = type.toLowerCase().startsWith(FORM_TYPE);
+      this.formParamsCache = isForm ? ParamMap.fromQueryString(this.contentText) : new ParamMap({ caseInsensitive: false });
+    }
+    return this.formParamsCache;
+  }
+
+  /** Writes changed form parameters back into the body and its Content-Type. */
+  commitFormParams(params: ParamMap): void {
+    this.setContent(params.toQueryString());
+    this.headers.set('Content-Type', FORM_TYPE);
+    this.formParamsCache = params;
+  }
+
+  /** Path plus query string (`request.uri`). */
+  get uri(): string {
+    const query = this.queryParams.toQueryString();
+    return query === '' ? this.path : `${this.path}?${query}`;
+  }
+
+  /** A deep copy whose body is buffered content only (a streaming body is not copied). */
+  clone(): Message {
+    const copy = new Message(this.kind);
+    copy.verb = this.verb;
+    copy.path = this.path;
+    copy.statusCode = this.statusCode;
+    copy.reasonPhrase = this.reasonPhrase;
+    copy.version = this.version;
+    for (const [name, values] of this.queryParams) copy.queryParams.set(name, values);
+    for (const [name, values] of this.headers) copy.headers.set(name, values);
+    if (this.content) copy.content = this.content;
+    return copy;
+  }
+
+  private discardStream(): void {
+    const stream = this.stream;
+    if (!stream) return;
+    this.stream = undefined;
+    stream.on('error', () => {});
+    stream.resume();
+  }
+}
+
+const EMPTY = Buffer.alloc(0);

@@ -1,0 +1,114 @@
+// Ordered multi-valued name → values map for headers, query and form parameters; never keyed on an object prototype.
+
+interface Entry {
+  /** The name as first written, for forwarding with its original case. */
+  name: string;
+  values: string[];
+}
+
+export class ParamMap {
+  readonly caseInsensitive: boolean;
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(options: { caseInsensitive: boolean }, init?: Iterable<readonly [string, string]>) {
+    this.caseInsensitive = options.caseInsensitive;
+    if (init) for (const [name, value] of init) this.add(name, value);
+  }
+
+  private keyOf(name: string): string {
+    return this.caseInsensitive ? name.toLowerCase() : name;
+  }
+
+  /** First value, or undefined. */
+  get(name: string): string | undefined {
+    return this.entries.get(this.keyOf(name))?.values[0];
+  }
+
+  getAll(name: string): readonly string[] {
+    return this.entries.get(this.keyOf(name))?.values ?? [];
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(this.keyOf(name));
+  }
+
+  /** Replaces every value of the name. An empty array deletes it. */
+  set(name: string, value: string | readonly string[]): void {
+    const values = typeof value === 'string' ? [value] : [...value];
+    const key = this.keyOf(name);
+    if (values.length === 0) {
+      this.entries.delete(key);
+      return;
+    }
+    const existing = this.entries.get(key);
+    if (existing) existing.values = values;
+    else this.entries.set(key, { name, values });
+  }
+
+  add(name: string, value: string): void {
+    const key = this.keyOf(name);
+    const existing = this.entries.get(key);
+    if (existing) existing.values.push(value);
+    else this.entries.set(key, { name, values: [value] });
+  }
+
+  delete(name: string): boolean {
+    return this.entries.delete(this.keyOf(name));
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /** Names in insertion order, in their original case. */
+  names(): string[] {
+    return [...this.entries.values()].map((e) => e.name);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  *[Symbol.iterator](): IterableIterator<[string, readonly string[]]> {
+    for (const e of this.entries.values()) yield [e.name, e.values];
+  }
+
+  clone(): ParamMap {
+    const copy = new ParamMap({ caseInsensitive: this.caseInsensitive });
+    for (const [name, values] of this) copy.set(name, values);
+    return copy;
+  }
+
+  /** `a=1&b=2` form, percent-encoded (application/x-www-form-urlencoded for forms, RFC 3986 for queries). */
+  toQueryString(): string {
+    const parts: string[] = [];
+    for (const [name, values] of this) {
+      for (const v of values) parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(v)}`);
+    }
+    return parts.join('&');
+  }
+
+  /** Parses `a=1&b=2` (leading `?` allowed); `+` decodes to space; malformed escapes are kept literally. */
+  static fromQueryString(query: string, options: { caseInsensitive: boolean } = { caseInsensitive: false }): ParamMap {
+    const map = new ParamMap(options);
+    const text = query.startsWith('?') ? query.slice(1) : query;
+    if (text === '') return map;
+    for (const part of text.split('&')) {
+      if (part === '') continue;
+      const eq = part.indexOf('=');
+      const rawName = eq === -1 ? part : part.slice(0, eq);
+      const rawValue = eq === -1 ? '' : part.slice(eq + 1);
+      map.add(decodeComponent(rawName), decodeComponent(rawValue));
+    }
+    return map;
+  }
+}
+
+function decodeComponent(text: string): string {
+  const spaced = text.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced;
+  }
+}
