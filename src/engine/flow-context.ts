@@ -27,6 +27,8 @@ export interface FlowContextInit {
   readonly messageId: string;
   /** Epoch milliseconds; injected so tests control time. */
   readonly now: () => number;
+  /** Aborted when the client goes away before the response is complete: target calls stop then. */
+  readonly signal?: AbortSignal;
 }
 
 /** Target state the runner fills in and policies may change (`target.url`, copy flags). */

@@ -1,0 +1,58 @@
+// Builds the target request of an exchange (target.url rules of compat §6.4) and stores the streamed target response.
+import { Message } from '../engine/message.js';
+import type { FlowContext } from '../engine/flow-context.js';
+import type { TargetClient } from './target-client.js';
+
+/** Joins a URL or path and a suffix with exactly one `/` between them. */
+function joinPath(base: string, suffix: string): string {
+  if (suffix === '') return base;
+  if (base.endsWith('/') && suffix.startsWith('/')) return base + suffix.slice(1);
+  if (!base.endsWith('/') && !suffix.startsWith('/')) return `${base}/${suffix}`;
+  return base + suffix;
+}
+
+/** Splits `http://h/p?q` so the path suffix goes before the TargetEndpoint URL's own query string. */
+function appendToUrl(baseUrl: string, suffix: string, query: string): string {
+  const queryAt = baseUrl.indexOf('?');
+  const path = queryAt === -1 ? baseUrl : baseUrl.slice(0, queryAt);
+  const ownQuery = queryAt === -1 ? '' : baseUrl.slice(queryAt + 1);
+  const allQuery = [ownQuery, query].filter((q) => q !== '').join('&');
+  return allQuery === '' ? joinPath(path, suffix) : `${joinPath(path, suffix)}?${allQuery}`;
+}
+
+export async function callTarget(ctx: FlowContext, client: TargetClient, loadBalancerPath: string | undefined, options: { xForwardedFor: boolean }): Promise<void> {
+  const request = ctx.request;
+  const suffix = ctx.target.copyPathSuffix ? ctx.init.pathSuffix : '';
+  const query = ctx.target.copyQueryParams ? request.queryParams.toQueryString() : '';
+  let url: string | undefined;
+  let pathAndQuery: string | undefined;
+  if (ctx.target.urlOverride !== undefined) {
+    // A URL written by a flow is used as-is (compat §6.4).
+    url = ctx.target.urlOverride;
+  } else if (loadBalancerPath !== undefined) {
+    const path = joinPath(loadBalancerPath === '' ? '/' : loadBalancerPath, suffix);
+    pathAndQuery = query === '' ? path : `${path}?${query}`;
+  } else {
+    url = appendToUrl(client.baseUrl ?? '', suffix, query);
+  }
+  const body = request.isStreaming ? request.takeStream() : request.contentBuffer.byteLength > 0 ? request.contentBuffer : undefined;
+  const response = await client.send({
+    method: request.verb,
+    url,
+    pathAndQuery,
+    headers: request.headers,
+    body,
+    clientIp: ctx.init.clientIp,
+    clientProto: ctx.init.scheme,
+    clientHost: ctx.init.host,
+    xForwardedFor: options.xForwardedFor,
+    signal: ctx.init.signal,
+  });
+  ctx.target.host = response.targetHost;
+  ctx.target.ip = response.targetIp;
+  const message = Message.withStream('response', response.body);
+  message.statusCode = response.statusCode;
+  message.reasonPhrase = response.reasonPhrase;
+  for (const [name, values] of response.headers) message.headers.set(name, values);
+  ctx.setMessage('response', message);
+}

@@ -1,0 +1,51 @@
+// A compiled revision deployed at a deployment base path, with the in-flight count that drains it.
+import type { CompiledProxyEndpoint, CompiledRevision } from '../engine/compiled-revision.js';
+
+/** Joins a deployment base path and a ProxyEndpoint BasePath with one `/` (compat §3.3). */
+export function toEffectiveBasePath(deploymentBasePath: string, endpointBasePath: string): string {
+  const prefix = deploymentBasePath === '/' ? '' : deploymentBasePath.replace(/\/+$/, '');
+  const suffix = endpointBasePath === '/' ? '' : endpointBasePath;
+  const joined = `${prefix}${suffix}`;
+  return joined === '' ? '/' : joined;
+}
+
+export class DeployedRevision {
+  readonly compiled: CompiledRevision;
+  readonly deploymentBasePath: string;
+  private inflightCount = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(compiled: CompiledRevision, deploymentBasePath: string) {
+    this.compiled = compiled;
+    this.deploymentBasePath = deploymentBasePath;
+  }
+
+  get inflight(): number {
+    return this.inflightCount;
+  }
+
+  /** Effective base path of one of this revision's ProxyEndpoints. */
+  effectiveBasePath(endpoint: CompiledProxyEndpoint): string {
+    return toEffectiveBasePath(this.deploymentBasePath, endpoint.basePath);
+  }
+
+  /** Counts a request that started on this revision; release exactly once when it ends. */
+  acquire(): void {
+    this.inflightCount++;
+  }
+
+  release(): void {
+    this.inflightCount--;
+    if (this.inflightCount === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /** Resolves once no request is in flight on this revision. */
+  whenIdle(): Promise<void> {
+    if (this.inflightCount === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+}

@@ -1,0 +1,49 @@
+// Writes a response Message to the client: hop-by-hop hygiene, exact framing, and an abort (never a clean end) when a streamed body fails.
+import type { ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import type { Message } from '../engine/message.js';
+import { toClientResponseHeaders } from './header-hygiene.js';
+
+export interface WriteClientResponseOptions {
+  readonly isHead: boolean;
+  readonly extraHeaders: Readonly<Record<string, string>> | undefined;
+  readonly onBodyError: ((err: unknown) => void) | undefined;
+}
+
+/** RFC 9110 §6.4.1: these statuses never carry content. */
+function hasNoContent(status: number): boolean {
+  return status === 204 || status === 304 || (status >= 100 && status < 200);
+}
+
+export function writeClientResponse(res: ServerResponse, response: Message, options: WriteClientResponseOptions): void {
+  if (res.headersSent || res.destroyed) return;
+  const stream = response.takeStream();
+  const noBody = options.isHead || hasNoContent(response.statusCode);
+  const bodyLength = stream ? undefined : noBody && options.isHead ? undefined : response.contentBuffer.byteLength;
+  const headers = toClientResponseHeaders(response.headers, noBody && !options.isHead ? 0 : bodyLength);
+  res.statusCode = response.statusCode;
+  if (response.reasonPhrase !== '') res.statusMessage = response.reasonPhrase;
+  for (const [name, value] of headers) {
+    try {
+      res.setHeader(name, value);
+    } catch {
+      // A header value a policy built from request data with CR/LF/NUL is dropped, never split (reliability §3.8).
+    }
+  }
+  if (options.extraHeaders) for (const [name, value] of Object.entries(options.extraHeaders)) res.setHeader(name, value);
+  if (noBody) {
+    stream?.resume();
+    res.end();
+    return;
+  }
+  if (!stream) {
+    res.end(response.contentBuffer);
+    return;
+  }
+  pipeline(stream, res, (err) => {
+    if (!err) return;
+    // The target died mid-body: abort the client connection so it sees a truncated response, not a complete one.
+    options.onBodyError?.(err);
+    res.destroy(err);
+  });
+}

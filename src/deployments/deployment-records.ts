@@ -1,0 +1,28 @@
+// Stored deployment records (environment × proxy × revision) and their keys.
+
+export const DEPLOYMENTS = 'deployments';
+
+export interface DeploymentRecord {
+  readonly organization: string;
+  readonly environment: string;
+  readonly api: string;
+  readonly revision: number;
+  /** Deployment base path (compat §3.3), `/` by default. */
+  readonly basePath: string;
+  readonly deployedAt: number;
+  readonly deployedBy: string;
+}
+
+export function toDeploymentKey(organization: string, environment: string, api: string, revision: number): string {
+  return `${organization}/${environment}/${api}/${String(revision).padStart(10, '0')}`;
+}
+
+/** Deployment base path normalization (compat §3.2): leading `/` added, trailing `/` dropped except on `/`. */
+export function normalizeDeploymentBasePath(raw: string | undefined): string {
+  if (raw === undefined || raw.trim() === '') return '/';
+  let path = raw.trim();
+  if (!path.startsWith('/')) path = `/${path}`;
+  path = path.replace(/\/{2,}/g, '/');
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  return path;
+}

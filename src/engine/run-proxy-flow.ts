@@ -1,0 +1,140 @@
+// Runs one exchange through a compiled ProxyEndpoint in Apigee's order (compat §7.2–7.4), including the error flow.
+import { runtimeFault, type PolicyFault } from '../errors.js';
+import type { CompiledFlow, CompiledProxyEndpoint, CompiledStep, CompiledTargetEndpoint } from './compiled-revision.js';
+import { ERROR_RESPONSE_CODE, errorResponseFault, toFaultResponse, toPolicyFault } from './fault-response.js';
+import { runFaultRules } from './run-fault-rules.js';
+import type { FlowContext } from './flow-context.js';
+import { bufferContent, type FlowIo } from './flow-io.js';
+
+/** Runs steps in order; a fault stops the flow unless the policy has continueOnError. */
+export async function runSteps(ctx: FlowContext, steps: readonly CompiledStep[], io: FlowIo): Promise<void> {
+  for (const step of steps) {
+    if (step.needsContent) await bufferContent(ctx, io);
+    if (step.condition && !step.condition(ctx)) continue;
+    try {
+      await step.compiled.execute(ctx);
+    } catch (err) {
+      if (!step.policy.continueOnError) throw err;
+      ctx.setVariable(`${step.policy.type.toLowerCase()}.${step.name}.failed`, true);
+      io.onSuppressedError(ctx, err, `continueOnError step ${step.name}`);
+    }
+  }
+}
+
+/** The first conditional Flow whose condition holds (a Flow without a condition always matches). */
+async function selectFlow(ctx: FlowContext, flows: readonly CompiledFlow[], io: FlowIo): Promise<CompiledFlow | undefined> {
+  for (const flow of flows) {
+    if (!flow.condition) return flow;
+    if (flow.conditionNeedsContent) await bufferContent(ctx, io);
+    if (flow.condition(ctx)) return flow;
+  }
+  return undefined;
+}
+
+async function runTargetEndpoint(ctx: FlowContext, te: CompiledTargetEndpoint, io: FlowIo): Promise<void> {
+  ctx.flow = 'TARGET_REQ_FLOW';
+  ctx.target.name = te.name;
+  ctx.target.url = te.target.baseUrl;
+  ctx.currentFlowName = 'PreFlow';
+  await runSteps(ctx, te.preFlow.request, io);
+  const flow = await selectFlow(ctx, te.flows, io);
+  if (flow) {
+    ctx.currentFlowName = flow.name;
+    await runSteps(ctx, flow.request, io);
+  }
+  ctx.currentFlowName = 'PostFlow';
+  await runSteps(ctx, te.postFlow.request, io);
+  await io.callTarget(ctx, te.target, te.loadBalancerPath);
+  ctx.flow = 'TARGET_RESP_FLOW';
+  if (!te.isSuccessStatus(ctx.response.statusCode)) throw errorResponseFault(ctx.response.statusCode);
+  ctx.currentFlowName = 'PreFlow';
+  await runSteps(ctx, te.preFlow.response, io);
+  if (flow) {
+    ctx.currentFlowName = flow.name;
+    await runSteps(ctx, flow.response, io);
+  }
+  ctx.currentFlowName = 'PostFlow';
+  await runSteps(ctx, te.postFlow.response, io);
+}
+
+/** Puts the context into the error state with the response Apigee would start the error flow from. */
+export function enterErrorFlow(ctx: FlowContext, fault: PolicyFault): void {
+  ctx.fault = fault;
+  // RaiseFault already built its response; a target error status keeps the target's response (compat §7.4).
+  if (fault.raisedByRaiseFault || fault.errorCode === ERROR_RESPONSE_CODE) return;
+  ctx.setMessage('response', toFaultResponse(fault));
+}
+
+/**
+ * Runs the request and response flows. On return, ctx.response is what the client gets (its body possibly
+ * still streaming from the target). Never throws: every fault ends in a fault response.
+ */
+export async function runProxyFlow(ctx: FlowContext, pe: CompiledProxyEndpoint, io: FlowIo): Promise<void> {
+  let proxyFlow: CompiledFlow | undefined;
+  try {
+    ctx.flow = 'PROXY_REQ_FLOW';
+    ctx.currentFlowName = 'PreFlow';
+    await runSteps(ctx, pe.preFlow.request, io);
+    proxyFlow = await selectFlow(ctx, pe.flows, io);
+    if (proxyFlow) {
+      ctx.currentFlowName = proxyFlow.name;
+      await runSteps(ctx, proxyFlow.request, io);
+    }
+    ctx.currentFlowName = 'PostFlow';
+    await runSteps(ctx, pe.postFlow.request, io);
+
+    let route = undefined;
+    for (const rule of pe.routeRules) {
+      if (!rule.condition || rule.condition(ctx)) {
+        route = rule;
+        break;
+      }
+    }
+    if (!route) throw runtimeFault('RouteFailed');
+    ctx.routeName = route.name;
+    if (route.targetEndpoint) {
+      const te = route.targetEndpoint;
+      try {
+        await runTargetEndpoint(ctx, te, io);
+      } catch (err) {
+        const fault = toPolicyFault(err);
+        enterErrorFlow(ctx, fault);
+        // A TargetEndpoint fault is handled there first; only an unhandled one reaches the ProxyEndpoint (compat §7.4).
+        if (await runFaultRules(ctx, te.faultRules, te.defaultFaultRule, 'top-down', io)) return;
+        throw fault;
+      }
+    } else if (route.urlTarget) {
+      ctx.flow = 'TARGET_REQ_FLOW';
+      ctx.target.url = route.urlTarget.baseUrl;
+      await io.callTarget(ctx, route.urlTarget, undefined);
+      ctx.flow = 'TARGET_RESP_FLOW';
+      if (ctx.response.statusCode >= 400) throw errorResponseFault(ctx.response.statusCode);
+    }
+
+    ctx.flow = 'PROXY_RESP_FLOW';
+    ctx.currentFlowName = 'PreFlow';
+    await runSteps(ctx, pe.preFlow.response, io);
+    if (proxyFlow) {
+      ctx.currentFlowName = proxyFlow.name;
+      await runSteps(ctx, proxyFlow.response, io);
+    }
+    ctx.currentFlowName = 'PostFlow';
+    await runSteps(ctx, pe.postFlow.response, io);
+  } catch (err) {
+    const fault = toPolicyFault(err);
+    if (ctx.fault !== fault) enterErrorFlow(ctx, fault);
+    await runFaultRules(ctx, pe.faultRules, pe.defaultFaultRule, 'bottom-up', io);
+  }
+}
+
+/** PostClientFlow response steps, after the response was sent; a fault there is only reported (compat §7.2). */
+export async function runPostClientFlow(ctx: FlowContext, pe: CompiledProxyEndpoint, io: FlowIo): Promise<void> {
+  if (pe.postClientFlow.response.length === 0) return;
+  ctx.flow = 'POST_CLIENT_FLOW';
+  ctx.currentFlowName = 'PostClientFlow';
+  try {
+    await runSteps(ctx, pe.postClientFlow.response, io);
+  } catch (err) {
+    io.onSuppressedError(ctx, err, 'PostClientFlow');
+  }
+}

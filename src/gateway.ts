@@ -1,0 +1,184 @@
+// createGateway wires store, revisions, deployments, environment listeners and the admin port; returns { close() }.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { BatonConfig, EnvironmentConfig, OrganizationConfig, VirtualHostConfig } from './config.js';
+import { createAdminServer, type AdminServer } from './admin/create-admin-server.js';
+import { createListener, type Listener, type ListenerTls } from './dataplane/create-listener.js';
+import { createRequestHandler } from './dataplane/handle-request.js';
+import { createTargetClient } from './dataplane/target-client.js';
+import type { TargetServerDefinition } from './dataplane/target-server.js';
+import { createDeploymentService, type DeploymentService } from './deployments/deployment-service.js';
+import { EnvironmentRuntime } from './deployments/environment-runtime.js';
+import { startDemoTargets } from './demo/start-demo-targets.js';
+import { createDefaultPolicyRegistry } from './policies/default-policy-registry.js';
+import type { PolicyRegistry } from './policies/policy-registry.js';
+import { createRevisionService, type RevisionService } from './revisions/revision-service.js';
+import { seedSamples } from './seed-samples.js';
+import { createFileStore } from './store/create-file-store.js';
+import type { Store } from './store/store.js';
+import { ensureSelfSignedCertificate } from './tls/ensure-self-signed-certificate.js';
+
+export interface GatewayDeps {
+  readonly logger: Logger;
+  readonly now?: () => number;
+  readonly registry?: PolicyRegistry;
+  /** Replaces the embedded file store (tests, or a shared database later). */
+  readonly store?: Store;
+}
+
+export interface ListenerInfo {
+  readonly organization: string;
+  readonly environment: string;
+  readonly virtualHost: string;
+  readonly url: string;
+}
+
+export interface Gateway {
+  readonly config: BatonConfig;
+  readonly store: Store;
+  readonly revisions: RevisionService;
+  readonly deployments: DeploymentService;
+  readonly runtimes: ReadonlyMap<string, EnvironmentRuntime>;
+  readonly listeners: readonly ListenerInfo[];
+  readonly adminUrl: string;
+  /** Where the self-signed certificate of the secure virtual hosts is, when one is used. */
+  readonly selfSignedCertificate: string | undefined;
+  readonly demoTargets: ReadonlyArray<{ name: string; port: number }>;
+  /** Stops accepting, lets in-flight requests finish up to the configured grace, closes pools and the store. */
+  close(): Promise<void>;
+}
+
+function toTargetServers(env: EnvironmentConfig): Map<string, TargetServerDefinition> {
+  return new Map(env.targetServers.map((ts) => [ts.name, { name: ts.name, host: ts.host, port: ts.port, enabled: ts.enabled, ssl: ts.ssl }]));
+}
+
+async function loadTls(vhost: VirtualHostConfig, config: BatonConfig, selfSigned: { certFile: string; keyFile: string } | undefined): Promise<ListenerTls | undefined> {
+  const tls = vhost.tls;
+  if (!tls) return undefined;
+  const certFile = tls.selfSigned ? selfSigned?.certFile : tls.certFile;
+  const keyFile = tls.selfSigned ? selfSigned?.keyFile : tls.keyFile;
+  if (!certFile || !keyFile) throw new Error(`virtual host ${vhost.name}: no certificate`);
+  return {
+    cert: await readFile(certFile),
+    key: await readFile(keyFile),
+    ca: tls.caFile ? await readFile(tls.caFile) : undefined,
+    clientAuth: tls.clientAuth,
+    ciphers: tls.ciphers,
+    minVersion: tls.minVersion,
+  };
+}
+
+export async function createGateway(config: BatonConfig, deps: GatewayDeps): Promise<Gateway> {
+  const { logger } = deps;
+  const now = deps.now ?? Date.now;
+  const registry = deps.registry ?? createDefaultPolicyRegistry();
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.reverse()) await close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
+  };
+  try {
+    const store = deps.store ?? await createFileStore(join(config.dataDir, 'store'), { logger });
+    if (!deps.store) closers.push(() => store.close());
+    const freshStore = store.list('apis').length === 0 && store.get('meta', 'samples') === undefined;
+
+    const revisions = createRevisionService({ store, registry, bundleLimits: { maxZipBytes: config.limits.maxBundleBytes }, now });
+    const runtimes = new Map<string, EnvironmentRuntime>();
+    const environments: Array<{ org: OrganizationConfig; env: EnvironmentConfig }> = [];
+    for (const org of config.organizations) {
+      for (const env of org.environments) {
+        environments.push({ org, env });
+        runtimes.set(`${org.name}/${env.name}`, new EnvironmentRuntime({
+          organization: org.name,
+          environment: env.name,
+          virtualHosts: env.virtualHosts.map((v) => v.name),
+          targetServers: toTargetServers(env),
+          registry,
+          createTargetClient,
+        }));
+      }
+    }
+    const deployments = createDeploymentService({ store, revisions, runtimes, logger, now, drainCeilingMs: config.timeouts.drainCeilingMs });
+    closers.push(async () => {
+      await deployments.settle();
+      await Promise.all([...runtimes.values()].flatMap((r) => [...r.deployed.values()].map((d) => d.compiled.close())));
+    });
+    const restored = await deployments.restore();
+    const problems = restored.failed.map((f) => `deployment of ${f.record.api} revision ${f.record.revision} in ${f.record.environment} could not be restored: ${f.reason}`);
+
+    let demoTargets: Array<{ name: string; port: number }> = [];
+    if (config.demoTargets.enabled) {
+      const started = await startDemoTargets({ host: config.demoTargets.host, ports: config.demoTargets.ports });
+      closers.push(() => started.close());
+      demoTargets = started.targets;
+    }
+    if (config.samples.enabled && freshStore) {
+      await seedSamples({ config, store, revisions, deployments, logger });
+    }
+
+    const needsSelfSigned = environments.some(({ env }) => env.virtualHosts.some((v) => v.tls?.selfSigned));
+    const hostAliases = [...new Set(environments.flatMap(({ env }) => env.virtualHosts.flatMap((v) => v.hostAliases)))];
+    const selfSigned = needsSelfSigned ? await ensureSelfSignedCertificate(join(config.dataDir, 'tls'), hostAliases) : undefined;
+    if (selfSigned?.created) logger.info({ certFile: selfSigned.certFile }, 'created a self-signed certificate for the secure virtual hosts');
+
+    const listeners: Listener[] = [];
+    const listenerInfo: ListenerInfo[] = [];
+    for (const { org, env } of environments) {
+      const runtime = runtimes.get(`${org.name}/${env.name}`)!;
+      for (const vhost of env.virtualHosts) {
+        const tls = await loadTls(vhost, config, selfSigned);
+        const handler = createRequestHandler({
+          organization: org.name,
+          environment: env.name,
+          virtualHost: vhost.name,
+          scheme: tls ? 'https' : 'http',
+          getRouteTable: runtime.getRouteTable,
+          limits: config.limits,
+          revisionHeader: config.dataplane.revisionHeader,
+          xForwardedFor: config.dataplane.xForwardedFor,
+          logger,
+          now,
+        });
+        const listener = await createListener({
+          host: vhost.host,
+          port: vhost.port,
+          tls,
+          headersTimeoutMs: config.timeouts.headersTimeoutMs,
+          requestTimeoutMs: config.timeouts.requestTimeoutMs,
+          keepAliveTimeoutMs: config.timeouts.keepAliveTimeoutMs,
+          maxRequestHeaders: config.limits.maxRequestHeaders,
+        }, handler);
+        listeners.push(listener);
+        const shownHost = listener.host === '0.0.0.0' || listener.host === '::' ? 'localhost' : listener.host.includes(':') ? `[${listener.host}]` : listener.host;
+        listenerInfo.push({ organization: org.name, environment: env.name, virtualHost: vhost.name, url: `${listener.scheme}://${shownHost}:${listener.port}` });
+      }
+    }
+    closers.push(async () => {
+      await Promise.all(listeners.map((l) => l.close(config.timeouts.shutdownGraceMs)));
+    });
+
+    const admin: AdminServer = await createAdminServer({
+      host: config.admin.host,
+      port: config.admin.port,
+      bodyLimitBytes: config.limits.maxBundleBytes,
+      readiness: () => ({ ready: true, problems: [...store.health().problems, ...problems] }),
+    });
+    closers.push(() => admin.close());
+
+    return {
+      config,
+      store,
+      revisions,
+      deployments,
+      runtimes,
+      listeners: listenerInfo,
+      adminUrl: admin.url,
+      selfSignedCertificate: selfSigned?.certFile,
+      demoTargets,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,47 @@
+// Composition root of `baton serve`: create the gateway, say where everything listens, drain on SIGTERM/SIGINT.
+import type { BatonConfig } from './config.js';
+import { createGateway, type Gateway } from './gateway.js';
+import { createLogger } from './logger.js';
+
+/** The lines a person reads at start-up: every listener, and how to try a sample. */
+export function toStartupSummary(gateway: Gateway): string {
+  const lines = ['Baton is running.', `  admin API        ${gateway.adminUrl}  (health: ${gateway.adminUrl}/healthz)`];
+  for (const l of gateway.listeners) lines.push(`  ${`${l.organization}/${l.environment} ${l.virtualHost}`.padEnd(16)} ${l.url}`);
+  for (const t of gateway.demoTargets) lines.push(`  demo target      ${t.name} on port ${t.port}`);
+  if (gateway.selfSignedCertificate) lines.push(`  self-signed certificate: ${gateway.selfSignedCertificate} (curl -k, or --cacert it)`);
+  const first = gateway.listeners.find((l) => l.url.startsWith('http:'));
+  if (first) lines.push('', `Try: curl ${first.url}/hello/json`);
+  return lines.join('\n');
+}
+
+export async function runServe(config: BatonConfig): Promise<void> {
+  const logger = createLogger({ level: config.logging.level });
+  let gateway: Gateway;
+  try {
+    gateway = await createGateway(config, { logger });
+  } catch (err) {
+    logger.fatal({ err }, 'Baton could not start');
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(`${toStartupSummary(gateway)}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs: config.timeouts.shutdownGraceMs }, 'shutting down: finishing in-flight requests');
+    gateway.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
