@@ -23,7 +23,7 @@ export interface AdminServer {
 }
 
 export async function createAdminServer(options: AdminServerOptions): Promise<AdminServer> {
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes, routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true } });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const readiness = options.readiness();

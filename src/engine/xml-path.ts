@@ -35,7 +35,7 @@ const FORBIDDEN_DECLARATION = /<!(?:DOCTYPE|ENTITY)/i;
  * Compiles an XPath 1.0 expression. `namespaces` maps prefixes to URIs; a prefix it lacks falls back to the
  * document's own declarations. The evaluator returns the string value of each selected node (text, element text
  * content, attribute value) in document order, or one string for a string, number or boolean result.
- * @throws Error when the expression does not parse or calls an unknown function.
+ * @throws Error when the expression does not parse, calls an unknown function or uses a variable.
  */
 export function compileXPath(expr: string, namespaces?: Record<string, string>): XPathEvaluator {
   let parsed: ParsedXPath;
@@ -46,7 +46,7 @@ export function compileXPath(expr: string, namespaces?: Record<string, string>):
   }
   const prefixes = new Map(Object.entries(namespaces ?? {}));
   const resolveNamespace = (prefix: string): string | null => prefixes.get(prefix) ?? null;
-  assertKnownFunctions(expr, parsed, resolveNamespace);
+  assertResolvable(expr, parsed, resolveNamespace);
   return (xml) => {
     const document = typeof xml === 'string' ? parseXmlDocument(xml) : xml;
     return toStrings(parsed.evaluate({ node: document, namespaces: resolveNamespace }));
@@ -83,17 +83,20 @@ function isNodeSet(value: XPathValue): value is XPathNodeSet {
   return typeof (value as Partial<XPathNodeSet>).toArray === 'function';
 }
 
-/** xpath resolves function names only when evaluating, so a dry run on an empty document surfaces typos at deploy. */
-function assertKnownFunctions(expr: string, parsed: ParsedXPath, namespaces: (prefix: string) => string | null): void {
+/**
+ * xpath resolves function names and `$variables` (never bound here) only when evaluating, so a dry run on a
+ * one-element document surfaces most such mistakes at deploy (a branch the dry run skips goes unchecked).
+ */
+function assertResolvable(expr: string, parsed: ParsedXPath, namespaces: (prefix: string) => string | null): void {
   try {
-    parsed.evaluate({ node: PROBE_DOCUMENT, namespaces });
+    parsed.evaluate({ node: parseXmlDocument('<probe/>'), namespaces });
   } catch (err) {
     const message = errorMessage(err);
-    if (message.startsWith('Unknown function')) throw new Error(`invalid XPath "${expr}": ${message}`, { cause: err });
+    if (message.startsWith('Unknown function') || message.startsWith('Undeclared variable')) {
+      throw new Error(`invalid XPath "${expr}": ${message}`, { cause: err });
+    }
   }
 }
-
-const PROBE_DOCUMENT = parseXmlDocument('<probe/>');
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

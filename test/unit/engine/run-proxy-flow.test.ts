@@ -56,7 +56,7 @@ function endpoint(parts: Partial<CompiledProxyEndpoint>): CompiledProxyEndpoint 
   };
 }
 
-const fakeClient: TargetClient = { baseUrl: 'http://target.test', send: () => Promise.reject(new Error('unused')), close: async () => {} };
+const fakeClient: TargetClient = { baseUrl: 'http://target.test', send: () => Promise.reject(new Error('unused')), close: async () => {}, destroy: async () => {} };
 
 function targetEndpoint(parts: Partial<CompiledTargetEndpoint>): CompiledTargetEndpoint {
   return {

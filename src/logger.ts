@@ -1,0 +1,45 @@
+// Creates Baton's pino logger, with credentials redacted wherever a log line carries them (reliability-security §3.11).
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+
+export type Logger = PinoLogger;
+
+const secretHeaders = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key'];
+/** Where log lines carry header maps: the transport vocabulary of STYLE §5, plus pino's conventional req/res. */
+const headerContainers = ['', 'headers', 'req.headers', 'res.headers', 'clientRequest.headers', 'clientResponse.headers', 'targetRequest.headers', 'targetResponse.headers'];
+/** Credentials in config and user objects; `private` holds Apigee's `private.*` variables wholesale. */
+const secretPaths = [
+  'password',
+  'passwordHash',
+  'token',
+  'private',
+  'variables.private',
+  'admin.password',
+  'user.password',
+  'user.passwordHash',
+  'users.*.password',
+  'users.*.passwordHash',
+  'config.admin.password',
+  'config.users.*.password',
+  'config.users.*.passwordHash',
+];
+
+/**
+ * Explicit paths rather than leading wildcards (`*.authorization`): a leading wildcard makes pino walk every
+ * key of every line, measured at 10-30x the cost of an unredacted access-log line. Log objects therefore put
+ * headers and credentials under the names above.
+ */
+export const redactPaths: readonly string[] = [
+  ...headerContainers.flatMap((container) => secretHeaders.map((name) => (container === '' ? `["${name}"]` : `${container}["${name}"]`))),
+  ...secretPaths,
+];
+
+export interface CreateLoggerOptions {
+  /** A pino level: fatal, error, warn, info, debug, trace or silent. */
+  level: string;
+  /** Where lines go; stdout when absent. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: CreateLoggerOptions): Logger {
+  return pino({ level: options.level, redact: { paths: [...redactPaths], censor: '[Redacted]' } }, options.destination ?? pino.destination(1));
+}
