@@ -5,9 +5,9 @@ import { createLogger } from './logger.js';
 
 /** The lines a person reads at start-up: every listener, and how to try a sample. */
 export function toStartupSummary(gateway: Gateway): string {
-  const lines = ['Baton is running.', `  admin API        ${gateway.adminUrl}  (health: ${gateway.adminUrl}/healthz)`];
-  for (const l of gateway.listeners) lines.push(`  ${`${l.organization}/${l.environment} ${l.virtualHost}`.padEnd(16)} ${l.url}`);
-  for (const t of gateway.demoTargets) lines.push(`  demo target      ${t.name} on port ${t.port}`);
+  const lines = ['Baton is running.', `  admin API          ${gateway.adminUrl}  (health: ${gateway.adminUrl}/healthz)`];
+  for (const l of gateway.listeners) lines.push(`  ${`${l.organization}/${l.environment} ${l.virtualHost}`.padEnd(18)} ${l.url}`);
+  for (const t of gateway.demoTargets) lines.push(`  demo target        ${t.name} on port ${t.port}`);
   if (gateway.selfSignedCertificate) lines.push(`  self-signed certificate: ${gateway.selfSignedCertificate} (curl -k, or --cacert it)`);
   const first = gateway.listeners.find((l) => l.url.startsWith('http:'));
   if (first) lines.push('', `Try: curl ${first.url}/hello/json`);

@@ -108,7 +108,11 @@ export class FlowContext implements VariableReader {
 
   /** Stores a created message under a variable name (`response` replaces the response being built). */
   setMessage(name: string, message: Message): void {
-    if (name === 'response') this.response = message;
+    if (name === 'response') {
+      // A replaced target response still streaming is drained, so its pooled connection is released.
+      if (this.response !== message && this.response.isStreaming) this.response.clearContent();
+      this.response = message;
+    }
     else if (name === 'request' || name === 'message') throw new Error(`cannot replace the ${name} message`);
     else this.variables.set(name, message);
   }
