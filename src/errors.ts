@@ -36,6 +36,8 @@ export const runtimeFaults = {
   TooManyHeaders: { code: 'protocol.http.TooManyHeaders', status: 431, message: 'request has more than {0} header fields' },
   TooBigBody: { code: 'protocol.http.TooBigBody', status: 413, message: 'request body exceeds {0} bytes' },
   BadRequest: { code: 'protocol.http.BadRequest', status: 400, message: '{0}' },
+  InvalidHeader: { code: 'messaging.runtime.InvalidHeader', status: 500, message: 'Invalid name or value for header {0}' },
+  InvalidTargetUrl: { code: 'messaging.runtime.InvalidTargetUrl', status: 500, message: 'Invalid target URL' },
   DrainCeilingReached: { code: 'messaging.runtime.DrainTimeout', status: 504, message: 'The revision serving this request was undeployed before it completed' },
   InternalError: { code: 'messaging.runtime.InternalError', status: 500, message: 'Internal Server Error' },
 } as const satisfies Record<string, { code: string; status: number; message: string }>;

@@ -136,6 +136,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
           limits: config.limits,
           revisionHeader: config.dataplane.revisionHeader,
           xForwardedFor: config.dataplane.xForwardedFor,
+          accessLogSampleRate: config.logging.accessLog ? config.logging.accessLogSampleRate : 0,
           logger,
           now,
         });

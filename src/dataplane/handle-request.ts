@@ -23,6 +23,8 @@ export interface RequestHandlerOptions {
   /** Adds `X-Baton-Revision: <api>/<revision>` to responses (off by default). */
   readonly revisionHeader: boolean;
   readonly xForwardedFor: boolean;
+  /** Fraction 0-1 of requests that get an access-log line; 0 turns it off. */
+  readonly accessLogSampleRate: number;
   readonly logger: Logger;
   readonly now: () => number;
 }
@@ -65,9 +67,19 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       if (--pending === 0) deployed.release();
     };
     const abort = new AbortController();
+    const startedAt = performance.now();
+    const sampled = options.accessLogSampleRate >= 1 || Math.random() < options.accessLogSampleRate;
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
       release();
+      if (sampled) {
+        // The path without its query string: query parameters often carry keys and tokens.
+        logger.info({
+          access: true, env: options.environment, vhost: options.virtualHost, api: revision.apiName, revision: revision.revision,
+          method: req.method, path: head.path, status: res.statusCode, completed: res.writableFinished,
+          durationMs: Math.round((performance.now() - startedAt) * 100) / 100, clientIp: ctx.init.clientIp, messageId: ctx.init.messageId,
+        }, 'request');
+      }
     });
 
     const ctx = new FlowContext({

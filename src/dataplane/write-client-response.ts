@@ -2,6 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import type { Message } from '../engine/message.js';
+import { toFaultResponse, toPolicyFault } from '../engine/fault-response.js';
 import { toClientResponseHeaders } from './header-hygiene.js';
 
 export interface WriteClientResponseOptions {
@@ -17,19 +18,24 @@ function hasNoContent(status: number): boolean {
 
 export function writeClientResponse(res: ServerResponse, response: Message, options: WriteClientResponseOptions): void {
   if (res.headersSent || res.destroyed) return;
+  let headers: Array<[string, string | string[]]>;
   const stream = response.takeStream();
   const noBody = options.isHead || hasNoContent(response.statusCode);
-  const bodyLength = stream ? undefined : noBody && options.isHead ? undefined : response.contentBuffer.byteLength;
-  const headers = toClientResponseHeaders(response.headers, noBody && !options.isHead ? 0 : bodyLength);
+  try {
+    // A streamed body keeps the target's Content-Length (the bytes pass through untouched); HEAD, 204 and 304 send none of their own.
+    const bodyLength = stream || noBody ? undefined : response.contentBuffer.byteLength;
+    headers = toClientResponseHeaders(response.headers, bodyLength);
+  } catch (err) {
+    // A header a policy built from request data with CR/LF/NUL: a controlled fault, never a split header (reliability §3.8).
+    stream?.resume();
+    const fault = toPolicyFault(err);
+    const faultResponse = toFaultResponse(fault);
+    writeClientResponse(res, faultResponse, { ...options, extraHeaders: undefined });
+    return;
+  }
   res.statusCode = response.statusCode;
   if (response.reasonPhrase !== '') res.statusMessage = response.reasonPhrase;
-  for (const [name, value] of headers) {
-    try {
-      res.setHeader(name, value);
-    } catch {
-      // A header value a policy built from request data with CR/LF/NUL is dropped, never split (reliability §3.8).
-    }
-  }
+  for (const [name, value] of headers) res.setHeader(name, value);
   if (options.extraHeaders) for (const [name, value] of Object.entries(options.extraHeaders)) res.setHeader(name, value);
   if (noBody) {
     stream?.resume();

@@ -155,3 +155,30 @@ describe('a real gateway in front of a real target', () => {
     expect(reply).toContain(`"host":"127.0.0.1:${target.port}"`);
   });
 });
+
+describe('a header a policy builds from request data', () => {
+  it('becomes a controlled 500 fault when it carries CR/LF, never a split header', async () => {
+    const gw = await startGateway();
+    try {
+      await gw.deploy('inject', await packBundle({
+        'apiproxy/inject.xml': root('inject'),
+        'apiproxy/proxies/default.xml': `<ProxyEndpoint name="default">
+          <HTTPProxyConnection><BasePath>/inject</BasePath></HTTPProxyConnection>
+          <PreFlow><Response><Step><Name>AM-Echo</Name></Step></Response></PreFlow>
+          <RouteRule name="mock"/>
+        </ProxyEndpoint>`,
+        'apiproxy/policies/AM-Echo.xml': `<AssignMessage name="AM-Echo"><AssignTo>response</AssignTo>
+          <Set><Headers><Header name="X-Echo">{request.queryparam.v}</Header></Headers></Set></AssignMessage>`,
+      }));
+      const ok = await request(`${gw.url()}/inject?v=plain`);
+      expect(ok.headers['x-echo']).toBe('plain');
+      await ok.body.text();
+      const res = await request(`${gw.url()}/inject?v=a%0d%0aX-Injected:%20yes`);
+      expect(res.statusCode).toBe(500);
+      expect(res.headers['x-injected']).toBeUndefined();
+      expect(((await res.body.json()) as { fault: { detail: { errorcode: string } } }).fault.detail.errorcode).toMatch(/InvalidHeader/);
+    } finally {
+      await gw.close();
+    }
+  });
+});

@@ -1,0 +1,139 @@
+// Header hygiene at both proxy hops: hop-by-hop stripping, framing, Host and X-Forwarded-*, and injection checks.
+import { runtimeFault } from '../errors.js';
+import { ParamMap } from '../engine/param-map.js';
+
+/**
+ * RFC 9110 §7.6.1 (and §11.7 for the Proxy-Auth pair): fields that belong to one connection and are never
+ * forwarded. Transfer-Encoding, Keep-Alive, Upgrade and Expect are also fields undici refuses to send.
+ */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'expect',
+  'trailer',
+]);
+
+// RFC 9110 §5.1 field-name = token.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// RFC 9110 §5.5 field-value: VCHAR, obs-text, SP and HTAB; CR, LF, NUL and other controls are injection.
+const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\uffff]/;
+const NON_LATIN1 = /[^\x00-\xff]/;
+
+export interface TargetHeaderInfo {
+  /** `host[:port]` of the URL actually called. */
+  targetHost: string;
+  clientIp: string;
+  clientProto: string;
+  clientHost: string;
+  /** Append the client IP to X-Forwarded-For (otherwise the header passes through unchanged). */
+  xForwardedFor: boolean;
+}
+
+/**
+ * Headers for the target request. Content-Length is dropped because framing is recomputed from the body actually
+ * sent (undici gives a Buffer its exact length and sends a stream chunked), so a client's CL or TE can never
+ * desynchronize the upstream connection (reliability-security item 33). Throws the InvalidHeader fault on a name
+ * that is not a token or a value holding CR, LF, NUL or another control character.
+ */
+export function toTargetHeaders(headers: ParamMap, info: TargetHeaderInfo): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  const dropped = connectionNamedFields(headers);
+  for (const [name, values] of headers) {
+    const key = name.toLowerCase();
+    if (HOP_BY_HOP.has(key) || dropped.has(key)) continue;
+    // Framing, Host and the forwarding fields are the gateway's to write.
+    if (key === 'content-length' || key === 'host' || key === 'x-forwarded-proto' || key === 'x-forwarded-host') continue;
+    assertValidHeader(name, values);
+    out[name] = values.length === 1 ? toWireValue(values[0] as string) : values.map(toWireValue);
+  }
+  out['host'] = info.targetHost;
+  if (info.xForwardedFor) {
+    const xff = findKey(out, 'x-forwarded-for');
+    const previous = xff === undefined ? [] : ([] as string[]).concat(out[xff] as string | string[]);
+    if (xff !== undefined) delete out[xff];
+    out['x-forwarded-for'] = [...previous, info.clientIp].join(', ');
+  }
+  out['x-forwarded-proto'] = info.clientProto;
+  out['x-forwarded-host'] = info.clientHost;
+  assertValidHeader('x-forwarded-host', [info.clientHost]);
+  return out;
+}
+
+/**
+ * Target response headers as a ParamMap, hop-by-hop fields removed. Content-Length is kept so the caller can
+ * decide: it is only valid while the body is streamed to the client untouched (see toClientResponseHeaders).
+ * Names keep the case of their first occurrence.
+ */
+export function fromTargetResponseHeaders(raw: Record<string, string | string[] | undefined>): ParamMap {
+  const all = new ParamMap({ caseInsensitive: true });
+  for (const name of Object.keys(raw)) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    for (const v of typeof value === 'string' ? [value] : value) all.add(name, v);
+  }
+  const dropped = connectionNamedFields(all);
+  const out = new ParamMap({ caseInsensitive: true });
+  for (const [name, values] of all) {
+    const key = name.toLowerCase();
+    if (HOP_BY_HOP.has(key) || dropped.has(key)) continue;
+    // Duplicate Content-Length values are refused by undici's parser before they get here; keep the first anyway.
+    out.set(name, key === 'content-length' ? values.slice(0, 1) : values);
+  }
+  return out;
+}
+
+/**
+ * Headers for the client response. With a buffered body pass its byte length: Content-Length is set to it. With a
+ * body streamed through untouched (or a HEAD response) pass `undefined`: an upstream Content-Length is kept, and
+ * without one Node sends the body chunked. Transfer-Encoding is never copied; Node frames the response itself.
+ * Throws the InvalidHeader fault on a header a policy set with an invalid name or value.
+ */
+export function toClientResponseHeaders(headers: ParamMap, bodyLength: number | undefined): Array<[string, string | string[]]> {
+  const dropped = connectionNamedFields(headers);
+  const out: Array<[string, string | string[]]> = [];
+  for (const [name, values] of headers) {
+    const key = name.toLowerCase();
+    if (HOP_BY_HOP.has(key) || dropped.has(key)) continue;
+    if (key === 'content-length') {
+      if (bodyLength === undefined && values[0] !== undefined) out.push([name, values[0]]);
+      continue;
+    }
+    assertValidHeader(name, values);
+    out.push([name, values.length === 1 ? toWireValue(values[0] as string) : values.map(toWireValue)]);
+  }
+  if (bodyLength !== undefined) out.push(['Content-Length', String(bodyLength)]);
+  return out;
+}
+
+/** Lower-cased names listed in Connection (RFC 9110 §7.6.1: each connection-option names a field to remove). */
+function connectionNamedFields(headers: ParamMap): Set<string> {
+  const names = new Set<string>();
+  for (const value of headers.getAll('connection')) {
+    for (const option of value.split(',')) {
+      const name = option.trim().toLowerCase();
+      if (name !== '') names.add(name);
+    }
+  }
+  return names;
+}
+
+function assertValidHeader(name: string, values: readonly string[]): void {
+  const nameOk = TOKEN.test(name);
+  if (nameOk && values.every((v) => !INVALID_VALUE_CHAR.test(v))) return;
+  throw runtimeFault('InvalidHeader', [nameOk ? name : '(invalid name)']);
+}
+
+/** Characters past Latin-1 (set by policies) go out as their UTF-8 bytes; HTTP field values are octets. */
+function toWireValue(value: string): string {
+  return NON_LATIN1.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
+}
+
+function findKey(record: Record<string, unknown>, lowerName: string): string | undefined {
+  return Object.keys(record).find((k) => k.toLowerCase() === lowerName);
+}
