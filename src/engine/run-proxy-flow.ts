@@ -4,6 +4,9 @@ import type { CompiledFlow, CompiledProxyEndpoint, CompiledStep, CompiledTargetE
 import { ERROR_RESPONSE_CODE, errorResponseFault, toFaultResponse, toPolicyFault } from './fault-response.js';
 import { runFaultRules } from './run-fault-rules.js';
 import type { FlowContext } from './flow-context.js';
+
+/** What ProxyEndpoints and TargetEndpoints share: their three request/response flows. */
+type EndpointFlows = Pick<CompiledProxyEndpoint, 'preFlow' | 'flows' | 'postFlow'>;
 import { bufferContent, type FlowIo } from './flow-io.js';
 
 /** Runs steps in order; a fault stops the flow unless the policy has continueOnError. */
@@ -31,30 +34,40 @@ async function selectFlow(ctx: FlowContext, flows: readonly CompiledFlow[], io: 
   return undefined;
 }
 
-async function runTargetEndpoint(ctx: FlowContext, te: CompiledTargetEndpoint, io: FlowIo): Promise<void> {
-  ctx.flow = 'TARGET_REQ_FLOW';
-  ctx.target.name = te.name;
-  ctx.target.url = te.target.baseUrl;
+/** PreFlow, the first matching conditional Flow and PostFlow of one side; returns the Flow chosen (its Response part runs later). */
+async function runRequestSide(ctx: FlowContext, ep: EndpointFlows, io: FlowIo): Promise<CompiledFlow | undefined> {
   ctx.currentFlowName = 'PreFlow';
-  await runSteps(ctx, te.preFlow.request, io);
-  const flow = await selectFlow(ctx, te.flows, io);
+  await runSteps(ctx, ep.preFlow.request, io);
+  const flow = await selectFlow(ctx, ep.flows, io);
   if (flow) {
     ctx.currentFlowName = flow.name;
     await runSteps(ctx, flow.request, io);
   }
   ctx.currentFlowName = 'PostFlow';
-  await runSteps(ctx, te.postFlow.request, io);
-  await io.callTarget(ctx, te.target, te.loadBalancerPath);
-  ctx.flow = 'TARGET_RESP_FLOW';
-  if (!te.isSuccessStatus(ctx.response.statusCode)) throw errorResponseFault(ctx.response.statusCode);
+  await runSteps(ctx, ep.postFlow.request, io);
+  return flow;
+}
+
+async function runResponseSide(ctx: FlowContext, ep: EndpointFlows, flow: CompiledFlow | undefined, io: FlowIo): Promise<void> {
   ctx.currentFlowName = 'PreFlow';
-  await runSteps(ctx, te.preFlow.response, io);
+  await runSteps(ctx, ep.preFlow.response, io);
   if (flow) {
     ctx.currentFlowName = flow.name;
     await runSteps(ctx, flow.response, io);
   }
   ctx.currentFlowName = 'PostFlow';
-  await runSteps(ctx, te.postFlow.response, io);
+  await runSteps(ctx, ep.postFlow.response, io);
+}
+
+async function runTargetEndpoint(ctx: FlowContext, te: CompiledTargetEndpoint, io: FlowIo): Promise<void> {
+  ctx.flow = 'TARGET_REQ_FLOW';
+  ctx.target.name = te.name;
+  ctx.target.url = te.target.baseUrl;
+  const flow = await runRequestSide(ctx, te, io);
+  await io.callTarget(ctx, te.target, te.loadBalancerPath);
+  ctx.flow = 'TARGET_RESP_FLOW';
+  if (!te.isSuccessStatus(ctx.response.statusCode)) throw errorResponseFault(ctx.response.statusCode);
+  await runResponseSide(ctx, te, flow, io);
 }
 
 /** Puts the context into the error state with the response Apigee would start the error flow from. */
@@ -73,15 +86,7 @@ export async function runProxyFlow(ctx: FlowContext, pe: CompiledProxyEndpoint, 
   let proxyFlow: CompiledFlow | undefined;
   try {
     ctx.flow = 'PROXY_REQ_FLOW';
-    ctx.currentFlowName = 'PreFlow';
-    await runSteps(ctx, pe.preFlow.request, io);
-    proxyFlow = await selectFlow(ctx, pe.flows, io);
-    if (proxyFlow) {
-      ctx.currentFlowName = proxyFlow.name;
-      await runSteps(ctx, proxyFlow.request, io);
-    }
-    ctx.currentFlowName = 'PostFlow';
-    await runSteps(ctx, pe.postFlow.request, io);
+    proxyFlow = await runRequestSide(ctx, pe, io);
 
     let route = undefined;
     for (const rule of pe.routeRules) {
@@ -112,14 +117,7 @@ export async function runProxyFlow(ctx: FlowContext, pe: CompiledProxyEndpoint, 
     }
 
     ctx.flow = 'PROXY_RESP_FLOW';
-    ctx.currentFlowName = 'PreFlow';
-    await runSteps(ctx, pe.preFlow.response, io);
-    if (proxyFlow) {
-      ctx.currentFlowName = proxyFlow.name;
-      await runSteps(ctx, proxyFlow.response, io);
-    }
-    ctx.currentFlowName = 'PostFlow';
-    await runSteps(ctx, pe.postFlow.response, io);
+    await runResponseSide(ctx, pe, proxyFlow, io);
   } catch (err) {
     const fault = toPolicyFault(err);
     if (ctx.fault !== fault) enterErrorFlow(ctx, fault);
