@@ -4,10 +4,10 @@ import type { CompiledFlow, CompiledProxyEndpoint, CompiledStep, CompiledTargetE
 import { ERROR_RESPONSE_CODE, errorResponseFault, toFaultResponse, toPolicyFault } from './fault-response.js';
 import { runFaultRules } from './run-fault-rules.js';
 import type { FlowContext } from './flow-context.js';
+import { bufferContent, type FlowIo } from './flow-io.js';
 
 /** What ProxyEndpoints and TargetEndpoints share: their three request/response flows. */
 type EndpointFlows = Pick<CompiledProxyEndpoint, 'preFlow' | 'flows' | 'postFlow'>;
-import { bufferContent, type FlowIo } from './flow-io.js';
 
 /** Runs steps in order; a fault stops the flow unless the policy has continueOnError. */
 export async function runSteps(ctx: FlowContext, steps: readonly CompiledStep[], io: FlowIo): Promise<void> {
