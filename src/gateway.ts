@@ -100,7 +100,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
     }
     const deployments = createDeploymentService({ store, revisions, runtimes, logger, now, drainCeilingMs: config.timeouts.drainCeilingMs });
     closers.push(async () => {
-      await deployments.settle();
+      await deployments.close();
       await Promise.all([...runtimes.values()].flatMap((r) => [...r.deployed.values()].map((d) => d.compiled.close())));
     });
     const restored = await deployments.restore();

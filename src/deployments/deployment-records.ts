@@ -11,6 +11,11 @@ export interface DeploymentRecord {
   readonly basePath: string;
   readonly deployedAt: number;
   readonly deployedBy: string;
+  /**
+   * Set when a seamless deploy replaced this revision: it gets no new traffic and is undeployed at this time
+   * (epoch ms). A restart completes the pending undeploy (compat §3.4 step 6).
+   */
+  readonly undeployAt?: number;
 }
 
 export function toDeploymentKey(organization: string, environment: string, api: string, revision: number): string {

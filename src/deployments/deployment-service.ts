@@ -1,11 +1,14 @@
-// Deploys and undeploys revisions per environment: compile beside the live state, persist, then swap; drain what left.
+// Deploys and undeploys revisions per environment: compile beside the live state, persist, then swap; retire what left.
 import type { Logger } from 'pino';
+import type { ProxyBundle } from '../bundle/proxy-bundle.js';
 import { AdminError, BundleError } from '../errors.js';
 import type { DeployedRevision } from '../dataplane/deployed-revision.js';
+import type { RevisionRecord } from '../revisions/revision-records.js';
 import type { RevisionService } from '../revisions/revision-service.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoreOp } from '../store/store.js';
 import { DEPLOYMENTS, normalizeDeploymentBasePath, toDeploymentKey, type DeploymentRecord } from './deployment-records.js';
 import { toDeployedKey, type EnvironmentRuntime } from './environment-runtime.js';
+import { createRetirements } from './retirements.js';
 
 export interface DeploymentServiceDeps {
   readonly store: Store;
@@ -14,7 +17,7 @@ export interface DeploymentServiceDeps {
   readonly runtimes: ReadonlyMap<string, EnvironmentRuntime>;
   readonly logger: Logger;
   readonly now: () => number;
-  /** Longest an undeployed revision waits for its in-flight requests before its pools are closed anyway. */
+  /** Longest an undeployed revision waits for its in-flight requests before its target pools are destroyed. */
   readonly drainCeilingMs: number;
 }
 
@@ -24,28 +27,59 @@ export interface DeployInput {
   readonly api: string;
   readonly revision: number;
   readonly basePath?: string;
+  /** Replace revisions of the same proxy at the same base path (compat §3.4 step 3). */
+  readonly override?: boolean;
+  /** Seconds the replaced revisions stay deployed (without new traffic) before they are undeployed. */
+  readonly delaySeconds?: number;
   readonly user: string;
 }
 
+export interface DeployResult {
+  readonly deployed: DeploymentRecord;
+  /** Revisions this deploy replaced, with their state at response time (compat §3.4 step 7). */
+  readonly replaced: readonly DeploymentRecord[];
+  /** False when the revision was already deployed there (idempotent). */
+  readonly changed: boolean;
+}
+
+/** A content change of a stored revision, parsed but not yet stored (revisions/ stages it). */
+export interface StagedRevisionContent {
+  readonly record: RevisionRecord;
+  readonly bundle: ProxyBundle;
+  commit(): Promise<RevisionRecord>;
+}
+
 export interface DeploymentService {
-  deploy(input: DeployInput): Promise<DeploymentRecord>;
-  undeploy(input: Omit<DeployInput, 'basePath'>): Promise<DeploymentRecord>;
-  list(organization: string, filter?: { environment?: string; api?: string }): DeploymentRecord[];
+  deploy(input: DeployInput): Promise<DeployResult>;
+  undeploy(input: Omit<DeployInput, 'basePath' | 'override'>): Promise<DeploymentRecord>;
+  /**
+   * Stores a revision's new content and serves it wherever that revision is deployed. It is compiled for every
+   * such environment first: if any compile fails, nothing is stored and nothing changes.
+   */
+  applyRevisionContent(staged: StagedRevisionContent): Promise<RevisionRecord>;
+  list(organization: string, filter?: { environment?: string; api?: string; revision?: number }): DeploymentRecord[];
+  /** Live information about a deployed revision in an environment (in-flight requests, retirement). */
+  inspect(record: DeploymentRecord): { inflight: number; retiringAt: number | undefined } | undefined;
   /** Compiles and serves every stored deployment (start-up); a revision that cannot run is logged and skipped. */
   restore(): Promise<{ restored: number; failed: Array<{ record: DeploymentRecord; reason: string }> }>;
-  /** Waits for drains in progress (shutdown, tests). */
+  /** Waits for queued deployment changes and drains in progress (tests). */
   settle(): Promise<void>;
+  /** Shutdown: waits for queued changes, forgets pending undeploy timers (the next start completes them), waits for drains. */
+  close(): Promise<void>;
+}
+
+function describeBundleError(err: unknown): string {
+  return err instanceof BundleError ? err.problems.map((p) => `${p.file}: ${p.message}`).join('; ') : (err as Error).message;
 }
 
 export function createDeploymentService(deps: DeploymentServiceDeps): DeploymentService {
   const { store, logger } = deps;
-  /** Deploys to one environment are serialized (a chain per environment). */
-  const chains = new Map<string, Promise<unknown>>();
-  const drains = new Set<Promise<void>>();
-
-  const serialize = <T>(key: string, work: () => Promise<T>): Promise<T> => {
-    const next = (chains.get(key) ?? Promise.resolve()).catch(() => {}).then(work);
-    chains.set(key, next);
+  // Every deployment change runs alone: deploys, undeploys and content updates never interleave, so each one
+  // reads the state the previous one left (serialized per environment and across them).
+  let chain: Promise<unknown> = Promise.resolve();
+  const serialize = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = chain.catch(() => {}).then(work);
+    chain = next;
     return next;
   };
 
@@ -55,84 +89,148 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     return runtime;
   };
 
-  const drain = (revisions: readonly DeployedRevision[]): void => {
-    for (const deployed of revisions) {
-      let timer: NodeJS.Timeout | undefined;
-      const ceiling = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, deps.drainCeilingMs);
-        timer.unref();
-      });
-      const done = Promise.race([deployed.whenIdle(), ceiling])
-        .then(() => {
-          clearTimeout(timer);
-          return deployed.compiled.close();
-        })
-        .catch((err: unknown) => logger.error({ err }, 'closing an undeployed revision failed'))
-        .finally(() => drains.delete(done));
-      drains.add(done);
+  const commit = async (ops: StoreOp[]): Promise<void> => {
+    try {
+      await store.commit(ops);
+    } catch (err) {
+      throw new AdminError('StoreFailure', [], { cause: err });
     }
   };
 
+  const retirements = createRetirements({
+    logger,
+    now: deps.now,
+    drainCeilingMs: deps.drainCeilingMs,
+    // At its undeploy time a replaced revision's record goes; a failed write is retried by the next start.
+    onUndeployDue: (record) => serialize(async () => {
+      const key = toDeploymentKey(record.organization, record.environment, record.api, record.revision);
+      const current = store.get<DeploymentRecord>(DEPLOYMENTS, key);
+      if (current?.undeployAt === undefined) return;
+      await commit([{ collection: DEPLOYMENTS, key, value: null }]);
+      logger.info({ org: record.organization, env: record.environment, api: record.api, revision: record.revision }, 'replaced revision undeployed');
+    }),
+  });
+
   const list: DeploymentService['list'] = (organization, filter) => {
     const prefix = filter?.environment ? `${organization}/${filter.environment}/` : `${organization}/`;
-    return store.list<DeploymentRecord>(DEPLOYMENTS, { prefix }).map((e) => e.value).filter((r) => !filter?.api || r.api === filter.api);
+    return store.list<DeploymentRecord>(DEPLOYMENTS, { prefix })
+      .map((e) => e.value)
+      .filter((r) => (!filter?.api || r.api === filter.api) && (filter?.revision === undefined || r.revision === filter.revision));
   };
 
-  const deployNow = async (input: DeployInput): Promise<DeploymentRecord> => {
+  const loadRevision = (organization: string, api: string, revision: number): RevisionRecord => {
+    if (!deps.revisions.getApi(organization, api)) throw new AdminError('ApplicationDoesNotExist', [api, organization]);
+    const record = deps.revisions.getRevision(organization, api, revision);
+    if (!record) throw new AdminError('RevisionDoesNotExist', [revision, api, organization]);
+    return record;
+  };
+
+  const deployNow = async (input: DeployInput): Promise<DeployResult> => {
     const runtime = runtimeOf(input.organization, input.environment);
-    if (!deps.revisions.getApi(input.organization, input.api)) throw new AdminError('ApplicationDoesNotExist', [input.api, input.organization]);
-    const revision = deps.revisions.getRevision(input.organization, input.api, input.revision);
-    if (!revision) throw new AdminError('RevisionDoesNotExist', [input.revision, input.api, input.organization]);
+    const revision = loadRevision(input.organization, input.api, input.revision);
     if (revision.problems.length > 0) throw new BundleError(revision.problems);
     const basePath = normalizeDeploymentBasePath(input.basePath);
     const key = toDeploymentKey(input.organization, input.environment, input.api, input.revision);
     const existing = store.get<DeploymentRecord>(DEPLOYMENTS, key);
-    if (existing && existing.basePath === basePath) return existing;
+    if (existing && existing.basePath === basePath && existing.undeployAt === undefined) return { deployed: existing, replaced: [], changed: false };
 
-    const bundle = await deps.revisions.loadBundle(revision);
-    const candidate = runtime.compile(input.api, input.revision, bundle, basePath);
+    const candidate = runtime.compile(input.api, input.revision, await deps.revisions.loadBundle(revision), basePath);
     const ownKey = toDeployedKey(input.api, input.revision);
-    const conflict = runtime.findConflicts(candidate, new Set([ownKey]))[0];
-    if (conflict) {
+    const conflicts = runtime.findConflicts(candidate, new Set([ownKey]));
+    const foreign = conflicts.find((c) => c.deployed.compiled.apiName !== input.api);
+    const sameProxy = conflicts.filter((c) => c.deployed.compiled.apiName === input.api);
+    // Another proxy's path is never taken over, even with override (compat §3.4 step 2); the same proxy's only with override.
+    const blocking = foreign ?? (input.override ? undefined : sameProxy[0]);
+    if (blocking) {
       void candidate.compiled.close();
-      const other = conflict.deployed.compiled;
-      throw new AdminError('BasePathConflict', [conflict.basePath, other.revision, other.apiName, input.organization]);
+      const other = blocking.deployed.compiled;
+      throw new AdminError('BasePathConflict', [blocking.basePath, other.revision, other.apiName, input.organization]);
     }
+    const replacedKeys = [...new Set(sameProxy.map((c) => toDeployedKey(c.deployed.compiled.apiName, c.deployed.compiled.revision)))];
+    const now = deps.now();
+    const undeployAt = now + Math.max(0, input.delaySeconds ?? 0) * 1000;
+    const replaced: DeploymentRecord[] = replacedKeys.map((k) => {
+      const rev = Number(k.slice(k.lastIndexOf('/') + 1));
+      const old = store.get<DeploymentRecord>(DEPLOYMENTS, toDeploymentKey(input.organization, input.environment, input.api, rev))!;
+      return { ...old, undeployAt };
+    });
     const record: DeploymentRecord = {
       organization: input.organization, environment: input.environment, api: input.api, revision: input.revision,
-      basePath, deployedAt: deps.now(), deployedBy: input.user,
+      basePath, deployedAt: now, deployedBy: input.user,
     };
     try {
-      await store.commit([{ collection: DEPLOYMENTS, key, value: record }]);
+      await commit([
+        { collection: DEPLOYMENTS, key, value: record },
+        ...replaced.map((r) => ({ collection: DEPLOYMENTS, key: toDeploymentKey(r.organization, r.environment, r.api, r.revision), value: r })),
+      ]);
     } catch (err) {
       void candidate.compiled.close();
-      throw new AdminError('StoreFailure', [], { cause: err });
+      throw err;
     }
-    drain(runtime.swap({ add: [candidate] }));
-    logger.info({ org: input.organization, env: input.environment, api: input.api, revision: input.revision, basePath }, 'deployed');
-    return record;
+    const removed = runtime.swap({ add: [candidate], remove: replacedKeys });
+    for (const old of removed) {
+      const oldRecord = replaced.find((r) => r.revision === old.compiled.revision && r.api === old.compiled.apiName);
+      if (oldRecord) retirements.retire(runtime, old, oldRecord);
+      else retirements.drain(old);
+    }
+    logger.info({ org: input.organization, env: input.environment, api: input.api, revision: input.revision, basePath, replaced: replaced.map((r) => r.revision) }, 'deployed');
+    return { deployed: record, replaced, changed: true };
   };
 
-  const undeployNow = async (input: Omit<DeployInput, 'basePath'>): Promise<DeploymentRecord> => {
+  const undeployNow = async (input: Omit<DeployInput, 'basePath' | 'override'>): Promise<DeploymentRecord> => {
     const runtime = runtimeOf(input.organization, input.environment);
-    if (!deps.revisions.getApi(input.organization, input.api)) throw new AdminError('ApplicationDoesNotExist', [input.api, input.organization]);
+    loadRevision(input.organization, input.api, input.revision);
     const key = toDeploymentKey(input.organization, input.environment, input.api, input.revision);
     const existing = store.get<DeploymentRecord>(DEPLOYMENTS, key);
     if (!existing) throw new AdminError('RevisionNotDeployed', [input.revision, input.api, input.environment]);
-    try {
-      await store.commit([{ collection: DEPLOYMENTS, key, value: null }]);
-    } catch (err) {
-      throw new AdminError('StoreFailure', [], { cause: err });
-    }
-    drain(runtime.swap({ remove: [toDeployedKey(input.api, input.revision)] }));
+    await commit([{ collection: DEPLOYMENTS, key, value: null }]);
+    retirements.cancel(runtime, toDeployedKey(input.api, input.revision));
+    for (const old of runtime.swap({ remove: [toDeployedKey(input.api, input.revision)] })) retirements.drain(old);
     logger.info({ org: input.organization, env: input.environment, api: input.api, revision: input.revision }, 'undeployed');
     return existing;
   };
 
+  const applyNow = async (staged: StagedRevisionContent): Promise<RevisionRecord> => {
+    const { organization, api, revision } = staged.record;
+    const records = list(organization, { api, revision }).filter((r) => r.undeployAt === undefined);
+    if (records.length > 0 && staged.record.problems.length > 0) throw new BundleError(staged.record.problems);
+    const compiled: Array<{ runtime: EnvironmentRuntime; deployed: DeployedRevision }> = [];
+    try {
+      for (const r of records) {
+        const runtime = runtimeOf(organization, r.environment);
+        compiled.push({ runtime, deployed: runtime.compile(api, revision, staged.bundle, r.basePath) });
+      }
+    } catch (err) {
+      for (const c of compiled) void c.deployed.compiled.close();
+      throw err;
+    }
+    let stored: RevisionRecord;
+    try {
+      stored = await staged.commit();
+    } catch (err) {
+      for (const c of compiled) void c.deployed.compiled.close();
+      throw err;
+    }
+    for (const { runtime, deployed } of compiled) {
+      for (const old of runtime.swap({ add: [deployed] })) retirements.drain(old);
+    }
+    if (compiled.length > 0) logger.info({ org: organization, api, revision, environments: records.map((r) => r.environment) }, 'redeployed a revision with its new content');
+    return stored;
+  };
+
   return {
-    deploy: (input) => serialize(`${input.organization}/${input.environment}`, () => deployNow(input)),
-    undeploy: (input) => serialize(`${input.organization}/${input.environment}`, () => undeployNow(input)),
+    deploy: (input) => serialize(() => deployNow(input)),
+    undeploy: (input) => serialize(() => undeployNow(input)),
+    applyRevisionContent: (staged) => serialize(() => applyNow(staged)),
     list,
+    inspect(record) {
+      const runtime = deps.runtimes.get(`${record.organization}/${record.environment}`);
+      const key = toDeployedKey(record.api, record.revision);
+      const deployed = runtime?.deployed.get(key);
+      if (deployed) return { inflight: deployed.inflight, retiringAt: undefined };
+      const retiring = runtime ? retirements.get(runtime, key) : undefined;
+      return retiring ? { inflight: retiring.deployed.inflight, retiringAt: retiring.undeployAt } : undefined;
+    },
     async restore() {
       const failed: Array<{ record: DeploymentRecord; reason: string }> = [];
       let restored = 0;
@@ -140,13 +238,17 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
         const [organization, environment] = runtimeKey.split('/') as [string, string];
         const add: DeployedRevision[] = [];
         for (const record of list(organization, { environment })) {
+          // A replaced revision waiting for its undeploy gets no traffic after a restart: finish its undeploy.
+          if (record.undeployAt !== undefined) {
+            retirements.schedule(record);
+            continue;
+          }
           try {
             const revision = deps.revisions.getRevision(organization, record.api, record.revision);
             if (!revision) throw new Error('its revision record is missing');
-            const candidate = runtime.compile(record.api, record.revision, await deps.revisions.loadBundle(revision), record.basePath);
-            add.push(candidate);
+            add.push(runtime.compile(record.api, record.revision, await deps.revisions.loadBundle(revision), record.basePath));
           } catch (err) {
-            const reason = err instanceof BundleError ? err.problems.map((p) => `${p.file}: ${p.message}`).join('; ') : (err as Error).message;
+            const reason = describeBundleError(err);
             failed.push({ record, reason });
             logger.error({ org: organization, env: environment, api: record.api, revision: record.revision, reason }, 'a stored deployment could not be restored');
           }
@@ -157,8 +259,12 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       return { restored, failed };
     },
     async settle() {
-      await Promise.all([...chains.values()].map((c) => c.catch(() => {})));
-      await Promise.all([...drains]);
+      await chain.catch(() => {});
+      await retirements.settle();
+    },
+    async close() {
+      await chain.catch(() => {});
+      await retirements.close();
     },
   };
 }

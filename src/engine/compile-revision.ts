@@ -97,6 +97,12 @@ export function compileRevision(input: CompileRevisionInput, deps: CompileRevisi
       ...[...compiler.policies.values()].map(async (p) => p.compiled.close?.()),
     ]);
   };
+  const destroyAll = async (): Promise<void> => {
+    await Promise.allSettled([
+      ...compiler.clients.map((c) => c.destroy()),
+      ...[...compiler.policies.values()].map(async (p) => p.compiled.close?.()),
+    ]);
+  };
   if (compiler.problems.length > 0) {
     void closeAll();
     throw new BundleError(compiler.problems);
@@ -108,6 +114,7 @@ export function compileRevision(input: CompileRevisionInput, deps: CompileRevisi
     revision: input.revision,
     proxyEndpoints,
     close: closeAll,
+    destroy: destroyAll,
   };
 }
 

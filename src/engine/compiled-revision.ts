@@ -77,4 +77,6 @@ export interface CompiledRevision {
   readonly proxyEndpoints: readonly CompiledProxyEndpoint[];
   /** Releases target pools and policy resources; waits for requests still using the pools. */
   close(): Promise<void>;
+  /** Releases everything now, aborting target calls still in flight (the drain ceiling). */
+  destroy(): Promise<void>;
 }

@@ -81,9 +81,10 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<T
     },
     async deploy(api, zip, deployOptions = {}) {
       const record = await gateway.revisions.importRevision({ organization: 'demo', api, bytes: zip, user: 'test', validate: true });
-      return gateway.deployments.deploy({
+      const result = await gateway.deployments.deploy({
         organization: 'demo', environment: deployOptions.environment ?? 'test', api, revision: record.revision, basePath: deployOptions.basePath, user: 'test',
       });
+      return result.deployed;
     },
     async close() {
       await gateway.close();
