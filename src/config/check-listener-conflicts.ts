@@ -22,7 +22,8 @@ export function checkListenerConflicts(problems: ConfigProblems, listeners: read
 }
 
 function isSameSocket(a: ListenerAddress, b: ListenerAddress): boolean {
-  if (a.port !== b.port) return false;
+  // Port 0 never collides: each such listener gets its own free port.
+  if (a.port !== b.port || a.port === 0) return false;
   const hostA = a.host.toLowerCase();
   const hostB = b.host.toLowerCase();
   return hostA === hostB || wildcardHosts.has(hostA) || wildcardHosts.has(hostB);

@@ -102,6 +102,8 @@ function describeRange(range: { min: number; max: number }): string {
 }
 
 export const portRange = { min: 1, max: 65535 } as const;
+/** Ports Baton listens on: 0 asks the operating system for a free port (tests, benchmarks); the bound port is printed at start-up. */
+export const listenPortRange = { min: 0, max: 65535 } as const;
 export const positiveRange = { min: 1, max: Number.MAX_SAFE_INTEGER } as const;
 
 export function readNumber(problems: ConfigProblems, value: unknown, path: string, range: { min: number; max: number }, fallback: number): number {

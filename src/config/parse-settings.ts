@@ -6,6 +6,7 @@ import { configEnvNames, defaultConfig } from './default-config.js';
 import {
   type ConfigProblems,
   joinPath,
+  listenPortRange,
   portRange,
   positiveRange,
   readBoolean,
@@ -34,7 +35,7 @@ export function parseAdmin(problems: ConfigProblems, raw: unknown, env: Env): Ad
   const defaults = defaultConfig.admin;
   const section = readSection(problems, raw, 'admin', Object.keys(defaults));
   const host = readHost(problems, section.host, 'admin.host', defaults.host);
-  const port = readInteger(problems, section.port, 'admin.port', portRange, defaults.port);
+  const port = readInteger(problems, section.port, 'admin.port', listenPortRange, defaults.port);
   const user = readEmail(problems, section.user, 'admin.user', defaults.user);
   const password = readSecret(problems, section.password, 'admin.password') ?? defaults.password;
   const envHost = readEnv(env, configEnvNames.adminHost);
@@ -44,7 +45,7 @@ export function parseAdmin(problems: ConfigProblems, raw: unknown, env: Env): Ad
   const finalPassword = envPassword ?? password;
   return {
     host: envHost === undefined ? host : readHost(problems, envHost, configEnvNames.adminHost, host),
-    port: envPort === undefined ? port : readEnvInteger(problems, envPort, configEnvNames.adminPort, portRange, port),
+    port: envPort === undefined ? port : readEnvInteger(problems, envPort, configEnvNames.adminPort, listenPortRange, port),
     user: envUser === undefined ? user : readEmail(problems, envUser, configEnvNames.adminUser, user),
     ...(finalPassword !== undefined ? { password: finalPassword } : {}),
   };
@@ -117,7 +118,7 @@ export function parseDemoTargets(problems: ConfigProblems, raw: unknown): DemoTa
   const section = readSection(problems, raw, 'demoTargets', Object.keys(defaults));
   let ports: number[] = [...defaults.ports];
   if (section.ports !== undefined) {
-    if (Array.isArray(section.ports)) ports = section.ports.map((port: unknown, index) => readInteger(problems, port, `demoTargets.ports[${index}]`, portRange, 0));
+    if (Array.isArray(section.ports)) ports = section.ports.map((port: unknown, index) => readInteger(problems, port, `demoTargets.ports[${index}]`, listenPortRange, 0));
     else problems.add('demoTargets.ports', `expected an array of ports, got ${toShownValue(section.ports)}`);
   }
   return {

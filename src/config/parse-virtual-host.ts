@@ -6,7 +6,7 @@ import { defaultVirtualHost } from './default-config.js';
 import {
   type ConfigProblems,
   joinPath,
-  portRange,
+  listenPortRange,
   readBoolean,
   readEnum,
   readHost,
@@ -36,7 +36,7 @@ export function parseVirtualHost(problems: ConfigProblems, raw: unknown, path: s
   const tls = section.tls === undefined ? undefined : parseTls(problems, section.tls, joinPath(path, 'tls'), context.baseDir);
   return {
     name: readName(problems, section.name, joinPath(path, 'name')),
-    port: readInteger(problems, required(section.port), joinPath(path, 'port'), portRange, 0),
+    port: readInteger(problems, required(section.port), joinPath(path, 'port'), listenPortRange, 0),
     host: context.hostOverride ?? fileHost,
     hostAliases: parseHostAliases(problems, section.hostAliases, joinPath(path, 'hostAliases')),
     ...(tls ? { tls } : {}),

@@ -106,7 +106,10 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
         writeClientResponse(res, ctx.response, {
           isHead: req.method === 'HEAD',
           extraHeaders,
-          onBodyError: (err) => logger.warn({ err, api: revision.apiName, revision: revision.revision }, 'target response body failed mid-stream'),
+          onBodyError: (err, side) => {
+            if (side === 'client') logger.debug({ api: revision.apiName, revision: revision.revision }, 'client closed the connection before the response was complete');
+            else logger.warn({ err, api: revision.apiName, revision: revision.revision }, 'target response body failed mid-stream');
+          },
         });
         return runPostClientFlow(ctx, target.endpoint, io);
       })

@@ -8,7 +8,7 @@ import { toClientResponseHeaders } from './header-hygiene.js';
 export interface WriteClientResponseOptions {
   readonly isHead: boolean;
   readonly extraHeaders: Readonly<Record<string, string>> | undefined;
-  readonly onBodyError: ((err: unknown) => void) | undefined;
+  readonly onBodyError: ((err: unknown, side: 'client' | 'target') => void) | undefined;
 }
 
 /** RFC 9110 §6.4.1: these statuses never carry content. */
@@ -48,8 +48,9 @@ export function writeClientResponse(res: ServerResponse, response: Message, opti
   }
   pipeline(stream, res, (err) => {
     if (!err) return;
-    // The target died mid-body: abort the client connection so it sees a truncated response, not a complete one.
-    options.onBodyError?.(err);
+    // The client went away (premature close of res) or the target died mid-body. In the second case the client
+    // connection is aborted so that it sees a truncated response, never a complete-looking one.
+    options.onBodyError?.(err, (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' ? 'client' : 'target');
     res.destroy(err);
   });
 }

@@ -68,6 +68,6 @@ describe('loadConfig', () => {
     writeFileSync(join(dir, 'baton.json'), JSON.stringify({ admin: { port: '80a' } }));
     const err: unknown = await loadConfig({ configPath: 'baton.json', env: {}, cwd: dir }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).problems).toEqual(['admin.port: expected an integer 1-65535, got "80a"']);
+    expect((err as ConfigError).problems).toEqual(['admin.port: expected an integer 0-65535, got "80a"']);
   });
 });

@@ -121,7 +121,7 @@ describe('parseConfig file values', () => {
 
   it('reports a bad port with its JSON path and the value', () => {
     const problems = problemsOf(oneEnvironment({ virtualHosts: [{ name: 'default', port: '80a' }] }));
-    expect(problems).toEqual(['organizations.acme.environments.prod.virtualHosts.default.port: expected an integer 1-65535, got "80a"']);
+    expect(problems).toEqual(['organizations.acme.environments.prod.virtualHosts.default.port: expected an integer 0-65535, got "80a"']);
   });
 
   it('reports every problem at once', () => {
@@ -142,7 +142,7 @@ describe('parseConfig file values', () => {
         'logging.accessLogSampleRate: expected a number 0-1, got 2',
         'dataplane.revisionHeader: expected true or false, got "yes"',
         `organizations[0].name: expected a name of letters, digits, '.', '_' or '-', got "bad name"`,
-        'organizations[0].environments.prod.virtualHosts.default.port: expected an integer 1-65535, got 70000',
+        'organizations[0].environments.prod.virtualHosts.default.port: expected an integer 0-65535, got 70000',
         'samples.deployTo: no environment named "test" in organization "bad name"',
       ]),
     );
@@ -307,12 +307,12 @@ describe('parseConfig environment overrides', () => {
   it('validates environment values like file values, naming the variable', () => {
     expect(problemsOf(undefined, { BATON_ADMIN_PORT: '80a', BATON_REVISION_HEADER: 'maybe', BATON_LOG_LEVEL: 'loud', BATON_DATAPLANE_HOST: 'a b', BATON_ADMIN_USER: 'nobody' })).toEqual([
       'BATON_DATAPLANE_HOST: expected a host name or IP address, got "a b"',
-      'BATON_ADMIN_PORT: expected an integer 1-65535, got "80a"',
+      'BATON_ADMIN_PORT: expected an integer 0-65535, got "80a"',
       'BATON_ADMIN_USER: expected an email address, got "nobody"',
       'BATON_REVISION_HEADER: expected true or false, got "maybe"',
       'BATON_LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"',
     ]);
-    expect(problemsOf(undefined, { BATON_ADMIN_PORT: '70000' })).toEqual(['BATON_ADMIN_PORT: expected an integer 1-65535, got 70000']);
+    expect(problemsOf(undefined, { BATON_ADMIN_PORT: '70000' })).toEqual(['BATON_ADMIN_PORT: expected an integer 0-65535, got 70000']);
   });
 
   it('counts an environment override in listener conflicts', () => {

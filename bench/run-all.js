@@ -1,0 +1,70 @@
+// Runs every benchmark (bench/<name>/run.js) in sequence, each in its own process, and prints their JSON together.
+import { spawn } from 'node:child_process';
+import { readdir, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const benchDir = fileURLToPath(new URL('./', import.meta.url));
+
+/** @returns {Promise<string[]>} benchmark names, sorted */
+async function listBenchmarks() {
+  const names = [];
+  for (const entry of await readdir(benchDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const found = await stat(`${benchDir}${entry.name}/run.js`).then(() => true, () => false);
+    if (found) names.push(entry.name);
+  }
+  return names.sort();
+}
+
+/** @type {import('node:child_process').ChildProcess | undefined} */
+let current;
+let interrupted = false;
+const onSignal = (/** @type {NodeJS.Signals} */ signal) => {
+  interrupted = true;
+  // The benchmark stops its own children on this signal; a terminal's Ctrl-C reaches it directly as well.
+  current?.kill(signal);
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+/**
+ * Runs one benchmark with an IPC channel, whose loss makes it stop if this process dies.
+ * @param {string} name
+ * @returns {Promise<{ exitCode: number | null, result: unknown }>}
+ */
+function runBenchmark(name) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [`${benchDir}${name}/run.js`], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    current = child;
+    let stdout = '';
+    const pipe = /** @type {import('node:stream').Readable} */ (child.stdout);
+    pipe.setEncoding('utf8');
+    pipe.on('data', (/** @type {string} */ chunk) => {
+      stdout += chunk;
+    });
+    child.once('error', (err) => resolve({ exitCode: null, result: { ok: false, problems: [err.message] } }));
+    child.once('close', (exitCode) => {
+      current = undefined;
+      let result;
+      try {
+        result = JSON.parse(stdout);
+      } catch {
+        result = { ok: false, problems: [`no JSON summary on stdout (exit code ${exitCode})`], stdout: stdout.slice(-2_000) };
+      }
+      resolve({ exitCode, result });
+    });
+  });
+}
+
+/** @type {Record<string, unknown>} */
+const results = {};
+let ok = true;
+for (const name of await listBenchmarks()) {
+  if (interrupted) break;
+  process.stderr.write(`run-all: ${name}\n`);
+  const { exitCode, result } = await runBenchmark(name);
+  results[name] = result;
+  if (exitCode !== 0) ok = false;
+}
+process.stdout.write(`${JSON.stringify({ ok: ok && !interrupted, benchmarks: results }, null, 2)}\n`);
+process.exitCode = interrupted ? 130 : ok ? 0 : 1;
