@@ -53,10 +53,14 @@ export interface DeploymentService {
   deploy(input: DeployInput): Promise<DeployResult>;
   undeploy(input: Omit<DeployInput, 'basePath' | 'override'>): Promise<DeploymentRecord>;
   /**
-   * Stores a revision's new content and serves it wherever that revision is deployed. It is compiled for every
-   * such environment first: if any compile fails, nothing is stored and nothing changes.
+   * Runs a change of a stored revision's content with deployments held still. `apply` stores the new content and
+   * serves it wherever the revision is deployed; it is compiled for every such environment first, and if any
+   * compile fails nothing is stored and nothing changes. Lock order: this deployment lock first, then the
+   * revision locks (stage inside `revisions.withRevisionLock` within the task).
    */
-  applyRevisionContent(staged: StagedRevisionContent): Promise<RevisionRecord>;
+  changeRevision<T>(task: (apply: (staged: StagedRevisionContent) => Promise<RevisionRecord>) => Promise<T>): Promise<T>;
+  /** Runs a task with deployments held still (deleting revisions and proxies checks deployments inside it). */
+  exclusive<T>(task: () => Promise<T>): Promise<T>;
   list(organization: string, filter?: { environment?: string; api?: string; revision?: number }): DeploymentRecord[];
   /** Live information about a deployed revision in an environment (in-flight requests, retirement). */
   inspect(record: DeploymentRecord): { inflight: number; retiringAt: number | undefined } | undefined;
@@ -221,7 +225,8 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   return {
     deploy: (input) => serialize(() => deployNow(input)),
     undeploy: (input) => serialize(() => undeployNow(input)),
-    applyRevisionContent: (staged) => serialize(() => applyNow(staged)),
+    changeRevision: (task) => serialize(() => task(applyNow)),
+    exclusive: (task) => serialize(task),
     list,
     inspect(record) {
       const runtime = deps.runtimes.get(`${record.organization}/${record.environment}`);

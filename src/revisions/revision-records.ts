@@ -1,5 +1,6 @@
-// Stored records of API proxies and their immutable revisions, and the keys they are stored under.
+// Stored records of API proxies and their revisions, the keys they are stored under, and how a record is built.
 import type { BundleProblem } from '../errors.js';
+import type { ProxyBundle } from '../bundle/proxy-bundle.js';
 
 export const APIS = 'apis';
 export const REVISIONS = 'revisions';
@@ -11,13 +12,18 @@ export interface ApiRecord {
   readonly createdBy: string;
   readonly lastModifiedAt: number;
   readonly lastModifiedBy: string;
+  /**
+   * Highest revision number ever committed for this API: numbers are never handed out twice, even after the
+   * highest revision is deleted. Records written before this field existed lack it (read it with `?? 0`).
+   */
+  readonly highestRevision: number;
 }
 
 export interface RevisionRecord {
   readonly organization: string;
   readonly api: string;
   readonly revision: number;
-  /** sha-256 of the zip exactly as imported (the blob's key). */
+  /** sha-256 of the stored zip (the blob's key): the imported bytes, or the rebuilt zip after an edit. */
   readonly sha256: string;
   readonly sizeBytes: number;
   readonly createdAt: number;
@@ -27,13 +33,59 @@ export interface RevisionRecord {
   readonly displayName: string | undefined;
   readonly description: string | undefined;
   readonly basepaths: readonly string[];
+  /** XML `name` identities, sorted. */
   readonly policies: readonly string[];
   readonly proxyEndpoints: readonly string[];
   readonly targetEndpoints: readonly string[];
-  /** `type://name` of every resource file. */
+  /** `type://name` of every resource file, sorted. */
   readonly resources: readonly string[];
   /** Why the revision cannot be deployed yet (empty when it can). */
   readonly problems: readonly BundleProblem[];
+}
+
+/** What a revision record is built from, besides its parsed content. */
+export interface RevisionRecordInput {
+  readonly organization: string;
+  readonly api: string;
+  readonly revision: number;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  readonly createdAt: number;
+  readonly createdBy: string;
+  readonly lastModifiedAt: number;
+  readonly lastModifiedBy: string;
+  readonly bundle: ProxyBundle;
+  readonly problems: readonly BundleProblem[];
+}
+
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function toRevisionRecord(input: RevisionRecordInput): RevisionRecord {
+  const { bundle, ...rest } = input;
+  return {
+    organization: rest.organization,
+    api: rest.api,
+    revision: rest.revision,
+    sha256: rest.sha256,
+    sizeBytes: rest.sizeBytes,
+    createdAt: rest.createdAt,
+    createdBy: rest.createdBy,
+    lastModifiedAt: rest.lastModifiedAt,
+    lastModifiedBy: rest.lastModifiedBy,
+    displayName: bundle.displayName,
+    description: bundle.description,
+    basepaths: bundle.basepaths,
+    policies: bundle.policies.map((p) => p.name).sort(byCodeUnit),
+    proxyEndpoints: bundle.proxyEndpoints.map((p) => p.name).sort(byCodeUnit),
+    targetEndpoints: bundle.targetEndpoints.map((t) => t.name).sort(byCodeUnit),
+    resources: [...bundle.resources.keys()].sort(byCodeUnit),
+    problems: rest.problems,
+  };
+}
+
+/** A revision can be deployed once nothing is missing or wrong; a root-only import is not, until it is completed. */
+export function isDeployable(record: RevisionRecord): boolean {
+  return record.problems.length === 0;
 }
 
 export function toApiKey(organization: string, api: string): string {

@@ -114,7 +114,7 @@ describe('baton serve', () => {
     const result = await run(['serve'], { env: { BATON_ADMIN_PORT: '80a', BATON_LOG_LEVEL: 'loud' } });
     expect(result.code).toBe(1);
     expect(result.served).toEqual([]);
-    expect(result.stderr).toContain('BATON_ADMIN_PORT: expected an integer 1-65535, got "80a"');
+    expect(result.stderr).toContain('BATON_ADMIN_PORT: expected an integer 0-65535, got "80a"');
     expect(result.stderr).toContain('BATON_LOG_LEVEL: expected one of');
   });
 });
