@@ -3,7 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BatonConfig, EnvironmentConfig, OrganizationConfig, VirtualHostConfig } from './config.js';
+import type { AccessService } from './access/access-service.js';
+import { createAccessService } from './access/create-access-service.js';
+import type { AdminDeps } from './admin/admin-deps.js';
 import { createAdminServer, type AdminServer } from './admin/create-admin-server.js';
+import { organizationRoutes } from './admin/routes/organization-routes.js';
+import type { AuditLog } from './audit/audit-log.js';
+import { createAuditLog } from './audit/create-audit-log.js';
 import { createListener, type Listener, type ListenerTls } from './dataplane/create-listener.js';
 import { createRequestHandler } from './dataplane/handle-request.js';
 import { createTargetClient } from './dataplane/target-client.js';
@@ -31,6 +37,7 @@ export interface ListenerInfo {
   readonly organization: string;
   readonly environment: string;
   readonly virtualHost: string;
+  readonly port: number;
   readonly url: string;
 }
 
@@ -39,12 +46,16 @@ export interface Gateway {
   readonly store: Store;
   readonly revisions: RevisionService;
   readonly deployments: DeploymentService;
+  readonly access: AccessService;
+  readonly audit: AuditLog;
   readonly runtimes: ReadonlyMap<string, EnvironmentRuntime>;
   readonly listeners: readonly ListenerInfo[];
   readonly adminUrl: string;
   /** Where the self-signed certificate of the secure virtual hosts is, when one is used. */
   readonly selfSignedCertificate: string | undefined;
   readonly demoTargets: ReadonlyArray<{ name: string; port: number }>;
+  /** The administrator's password when this start generated it (first start without one configured): print it once. */
+  readonly generatedAdminPassword: string | undefined;
   /** Stops accepting, lets in-flight requests finish up to the configured grace, closes pools and the store. */
   close(): Promise<void>;
 }
@@ -81,6 +92,10 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
     const store = deps.store ?? await createFileStore(join(config.dataDir, 'store'), { logger });
     if (!deps.store) closers.push(() => store.close());
     const freshStore = store.list('apis').length === 0 && store.get('meta', 'samples') === undefined;
+
+    const audit = createAuditLog(store, { now });
+    const access = createAccessService({ config, store, audit, now });
+    const { generatedAdminPassword } = await access.initialize();
 
     const revisions = createRevisionService({ store, registry, bundleLimits: { maxZipBytes: config.limits.maxBundleBytes }, now });
     const runtimes = new Map<string, EnvironmentRuntime>();
@@ -151,18 +166,23 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
         }, handler);
         listeners.push(listener);
         const shownHost = listener.host === '0.0.0.0' || listener.host === '::' ? 'localhost' : listener.host.includes(':') ? `[${listener.host}]` : listener.host;
-        listenerInfo.push({ organization: org.name, environment: env.name, virtualHost: vhost.name, url: `${listener.scheme}://${shownHost}:${listener.port}` });
+        listenerInfo.push({ organization: org.name, environment: env.name, virtualHost: vhost.name, port: listener.port, url: `${listener.scheme}://${shownHost}:${listener.port}` });
       }
     }
     closers.push(async () => {
       await Promise.all(listeners.map((l) => l.close(config.timeouts.shutdownGraceMs)));
     });
 
+    const boundPort = (organization: string, environment: string, virtualHost: string): number | undefined =>
+      listenerInfo.find((l) => l.organization === organization && l.environment === environment && l.virtualHost === virtualHost)?.port;
+    const adminDeps: AdminDeps = { config, store, revisions, deployments, runtimes, access, audit, logger, now, boundPort };
     const admin: AdminServer = await createAdminServer({
       host: config.admin.host,
       port: config.admin.port,
       bodyLimitBytes: config.limits.maxBundleBytes,
       readiness: () => ({ ready: true, problems: [...store.health().problems, ...problems] }),
+      deps: adminDeps,
+      routes: [organizationRoutes],
     });
     closers.push(() => admin.close());
 
@@ -171,11 +191,14 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
       store,
       revisions,
       deployments,
+      access,
+      audit,
       runtimes,
       listeners: listenerInfo,
       adminUrl: admin.url,
       selfSignedCertificate: selfSigned?.certFile,
       demoTargets,
+      generatedAdminPassword,
       close: closeAll,
     };
   } catch (err) {

@@ -9,6 +9,10 @@ export function toStartupSummary(gateway: Gateway): string {
   for (const l of gateway.listeners) lines.push(`  ${`${l.organization}/${l.environment} ${l.virtualHost}`.padEnd(18)} ${l.url}`);
   for (const t of gateway.demoTargets) lines.push(`  demo target        ${t.name} on port ${t.port}`);
   if (gateway.selfSignedCertificate) lines.push(`  self-signed certificate: ${gateway.selfSignedCertificate} (curl -k, or --cacert it)`);
+  if (gateway.generatedAdminPassword) {
+    lines.push('', `Administrator ${gateway.config.admin.user}: generated password ${gateway.generatedAdminPassword}`,
+      '  (shown this once and stored only as a hash; set BATON_ADMIN_PASSWORD to choose your own)');
+  }
   const first = gateway.listeners.find((l) => l.url.startsWith('http:'));
   if (first) lines.push('', `Try: curl ${first.url}/hello/json`);
   return lines.join('\n');

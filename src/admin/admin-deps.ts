@@ -19,4 +19,6 @@ export interface AdminDeps {
   readonly audit: AuditLog;
   readonly logger: Logger;
   readonly now: () => number;
+  /** The port a virtual host's listener is bound to (undefined before listening or when unknown). */
+  readonly boundPort: (organization: string, environment: string, virtualHost: string) => number | undefined;
 }

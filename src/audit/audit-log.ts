@@ -21,3 +21,6 @@ export interface AuditLog {
   /** Entries of an organization, newest first, optionally within [from, to] (epoch ms), at most `limit`. */
   list(organization: string, options?: { from?: number; to?: number; limit?: number }): AuditEntry[];
 }
+
+/** The `organization` of entries about things that belong to no single organization: users and their tokens. */
+export const globalAuditOrganization = '*';

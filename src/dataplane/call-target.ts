@@ -23,7 +23,7 @@ function appendToUrl(baseUrl: string, suffix: string, query: string): string {
 export async function callTarget(ctx: FlowContext, client: TargetClient, loadBalancerPath: string | undefined, options: { xForwardedFor: boolean }): Promise<void> {
   const request = ctx.request;
   const suffix = ctx.target.copyPathSuffix ? ctx.init.pathSuffix : '';
-  const query = ctx.target.copyQueryParams ? request.queryParams.toQueryString() : '';
+  const query = ctx.target.copyQueryParams ? request.queryString : '';
   let url: string | undefined;
   let pathAndQuery: string | undefined;
   if (ctx.target.urlOverride !== undefined) {

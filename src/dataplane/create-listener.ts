@@ -54,7 +54,17 @@ function handleClientError(err: Error & { code?: string }, socket: Socket): void
   socket.end(response);
 }
 
-export async function createListener(options: ListenerOptions, handler: RequestHandler): Promise<Listener> {
+export async function createListener(options: ListenerOptions, requestHandler: RequestHandler): Promise<Listener> {
+  // While closing, every response ends its connection: keep-alive clients reconnect elsewhere instead of
+  // holding this process open until the grace deadline.
+  let closing = false;
+  const active = new Set<http.ServerResponse>();
+  const handler: RequestHandler = (req, res) => {
+    active.add(res);
+    res.once('close', () => active.delete(res));
+    if (closing) res.shouldKeepAlive = false;
+    requestHandler(req, res);
+  };
   const serverOptions: http.ServerOptions = {
     headersTimeout: options.headersTimeoutMs,
     requestTimeout: options.requestTimeoutMs,
@@ -89,6 +99,11 @@ export async function createListener(options: ListenerOptions, handler: RequestH
     port: address.port,
     scheme: options.tls ? 'https' : 'http',
     async close(graceMs) {
+      closing = true;
+      for (const res of active) {
+        if (!res.headersSent) res.shouldKeepAlive = false;
+        else res.once('finish', () => res.socket?.end());
+      }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;

@@ -106,6 +106,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
         writeClientResponse(res, ctx.response, {
           isHead: req.method === 'HEAD',
           extraHeaders,
+          closeConnection: ctx.request.overflowed,
           onBodyError: (err, side) => {
             if (side === 'client') logger.debug({ api: revision.apiName, revision: revision.revision }, 'client closed the connection before the response was complete');
             else logger.warn({ err, api: revision.apiName, revision: revision.revision }, 'target response body failed mid-stream');

@@ -59,8 +59,6 @@ export function readClientRequest(req: IncomingMessage, limits: ClientRequestLim
   message.path = path;
   message.version = req.httpVersion;
   for (const [name, values] of headers) message.headers.set(name, values);
-  if (queryAt !== -1) {
-    for (const [name, values] of ParamMap.fromQueryString(pathAndQuery.slice(queryAt + 1))) message.queryParams.set(name, values);
-  }
+  if (queryAt !== -1) message.setQueryString(pathAndQuery.slice(queryAt + 1));
   return { ok: true, message, path };
 }

@@ -9,6 +9,8 @@ export interface WriteClientResponseOptions {
   readonly isHead: boolean;
   readonly extraHeaders: Readonly<Record<string, string>> | undefined;
   readonly onBodyError: ((err: unknown, side: 'client' | 'target') => void) | undefined;
+  /** Answer with `Connection: close` (the request body was not read to its end). */
+  readonly closeConnection?: boolean;
 }
 
 /** RFC 9110 §6.4.1: these statuses never carry content. */
@@ -34,6 +36,7 @@ export function writeClientResponse(res: ServerResponse, response: Message, opti
     return;
   }
   res.statusCode = response.statusCode;
+  if (options.closeConnection) res.shouldKeepAlive = false;
   if (response.reasonPhrase !== '') res.statusMessage = response.reasonPhrase;
   for (const [name, value] of headers) res.setHeader(name, value);
   if (options.extraHeaders) for (const [name, value] of Object.entries(options.extraHeaders)) res.setHeader(name, value);

@@ -31,7 +31,7 @@ export function readMessageVariable(message: Message, rest: string, origin?: { s
     case 'url':
       return origin ? `${origin.scheme}://${origin.host}${message.uri}` : message.uri;
     case 'querystring':
-      return message.queryParams.toQueryString();
+      return message.queryString;
     case 'queryparams.names':
       return message.queryParams.names();
     case 'queryparams.count':
@@ -108,12 +108,9 @@ export function writeMessageVariable(message: Message, rest: string, value: unkn
     case 'reason.phrase':
       message.reasonPhrase = text;
       return true;
-    case 'querystring': {
-      message.queryParams.clear();
-      const params = new URLSearchParams(text);
-      for (const [k, v] of params) message.queryParams.add(k, v);
+    case 'querystring':
+      message.setQueryString(text.startsWith('?') ? text.slice(1) : text);
       return true;
-    }
   }
   if (rest.startsWith('header.')) {
     message.headers.set(rest.slice('header.'.length), text);

@@ -21,7 +21,12 @@ export class Message {
   version = '1.1';
   readonly headers = new ParamMap({ caseInsensitive: true });
 
+  /** Set when bufferContent found the body over its limit: the connection it came on should close after the answer. */
+  overflowed = false;
   private content: Buffer | undefined;
+  /** The query string as received, forwarded as-is while the parameters are unchanged (`?wsdl` stays `?wsdl`). */
+  private rawQuery: string | undefined;
+  private rawQueryAt = -1;
   private stream: Readable | undefined;
   private formParamsCache: ParamMap | undefined;
 
@@ -72,11 +77,15 @@ export class Message {
     this.stream = undefined;
     const chunks: Buffer[] = [];
     let total = 0;
-    for await (const chunk of stream) {
+    // Leaving the loop early must not destroy the stream: for a client request that would destroy its socket
+    // before the 413 is written. The rest is discarded instead (the 413 goes out with Connection: close).
+    for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
       const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
       total += buf.byteLength;
       if (total > maxBytes) {
-        stream.destroy();
+        this.overflowed = true;
+        stream.on('error', () => {});
+        stream.resume();
         throw runtimeFault('TooBigBody', [maxBytes]);
       }
       chunks.push(buf);
@@ -108,9 +117,23 @@ export class Message {
     this.formParamsCache = params;
   }
 
+  /** Sets the parameters from a received query string (without `?`), keeping its exact text. */
+  setQueryString(raw: string): void {
+    this.queryParams.clear();
+    for (const [name, values] of ParamMap.fromQueryString(raw)) this.queryParams.set(name, values);
+    this.rawQuery = raw;
+    this.rawQueryAt = this.queryParams.changeCount;
+  }
+
+  /** The query string without `?`: as received while no parameter changed, else rebuilt from the parameters. */
+  get queryString(): string {
+    if (this.rawQuery !== undefined && this.rawQueryAt === this.queryParams.changeCount) return this.rawQuery;
+    return this.queryParams.toQueryString();
+  }
+
   /** Path plus query string (`request.uri`). */
   get uri(): string {
-    const query = this.queryParams.toQueryString();
+    const query = this.queryString;
     return query === '' ? this.path : `${this.path}?${query}`;
   }
 

@@ -9,6 +9,12 @@ interface Entry {
 export class ParamMap {
   readonly caseInsensitive: boolean;
   private readonly entries = new Map<string, Entry>();
+  private changes = 0;
+
+  /** Increases on every change: lets a holder tell whether the map still equals what it was parsed from. */
+  get changeCount(): number {
+    return this.changes;
+  }
 
   constructor(options: { caseInsensitive: boolean }, init?: Iterable<readonly [string, string]>) {
     this.caseInsensitive = options.caseInsensitive;
@@ -34,6 +40,7 @@ export class ParamMap {
 
   /** Replaces every value of the name. An empty array deletes it. */
   set(name: string, value: string | readonly string[]): void {
+    this.changes++;
     const values = typeof value === 'string' ? [value] : [...value];
     const key = this.keyOf(name);
     if (values.length === 0) {
@@ -46,6 +53,7 @@ export class ParamMap {
   }
 
   add(name: string, value: string): void {
+    this.changes++;
     const key = this.keyOf(name);
     const existing = this.entries.get(key);
     if (existing) existing.values.push(value);
@@ -53,10 +61,12 @@ export class ParamMap {
   }
 
   delete(name: string): boolean {
+    this.changes++;
     return this.entries.delete(this.keyOf(name));
   }
 
   clear(): void {
+    this.changes++;
     this.entries.clear();
   }
 

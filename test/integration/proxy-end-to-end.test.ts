@@ -182,3 +182,18 @@ describe('a header a policy builds from request data', () => {
     }
   });
 });
+
+describe('the query string', () => {
+  it('reaches the target exactly as sent while no policy changed the parameters', async () => {
+    const target = await startTarget();
+    const gw = await startGateway();
+    try {
+      await gw.deploy('q', await passThrough('q', '/q', target.url));
+      const res = await request(`${gw.url()}/q/x?wsdl&b=+x&c=%2F`);
+      expect(((await res.body.json()) as { url: string }).url).toBe('/x?wsdl&b=+x&c=%2F');
+    } finally {
+      await gw.close();
+      await target.close();
+    }
+  });
+});
