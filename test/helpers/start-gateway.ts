@@ -8,6 +8,7 @@ import type { BatonConfig, EnvironmentConfig, TargetServerConfig } from '../../s
 import { defaultConfig } from '../../src/config/default-config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import type { DeploymentRecord } from '../../src/deployments/deployment-records.js';
+import { adminClient, type AdminClient } from './admin-client.js';
 
 export interface StartGatewayOptions {
   /** Target servers of every environment. */
@@ -19,6 +20,8 @@ export interface StartGatewayOptions {
   readonly dataDir?: string;
   readonly samples?: boolean;
   readonly demoTargets?: boolean;
+  /** Last word on the config, for what the options cannot express (e.g. a mutual TLS virtual host). */
+  readonly customize?: (config: BatonConfig) => BatonConfig;
 }
 
 export interface TestGateway {
@@ -30,6 +33,8 @@ export interface TestGateway {
   deploy(api: string, zip: Uint8Array, options?: { environment?: string; basePath?: string }): Promise<DeploymentRecord>;
   /** Every log line the gateway wrote, parsed. */
   readonly logs: Array<Record<string, unknown>>;
+  /** A management API client signed in as the administrator (`admin@baton.test` / `test-password`). */
+  readonly admin: AdminClient;
   close(): Promise<void>;
 }
 
@@ -69,11 +74,15 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<T
     },
   });
   const logger = pino({ level: 'debug' }, sink);
-  const gateway = await createGateway(config, { logger });
+  const gateway = await createGateway(options.customize ? options.customize(config) : config, { logger }).catch(async (err: unknown) => {
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  });
   return {
     gateway,
     dataDir,
     logs,
+    admin: adminClient(gateway.adminUrl, { user: 'admin@baton.test', password: 'test-password' }),
     url(env = 'test', vhost = 'default') {
       const listener = gateway.listeners.find((l) => l.environment === env && l.virtualHost === vhost);
       if (!listener) throw new Error(`no listener for ${env}/${vhost}`);
