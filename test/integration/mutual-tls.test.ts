@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, request } from 'undici';
 import { createTestPki, type KeyPair, type TestPki } from '../helpers/create-test-pki.js';
 import { packProxy, toUrlConnection } from '../helpers/pack-proxy.js';
-import { startGatewayWithConfig } from '../helpers/start-gateway-with-config.js';
+import { startGateway } from '../helpers/start-gateway.js';
 import type { TestGateway } from '../helpers/start-gateway.js';
 import { startTarget, type StartedTarget } from '../helpers/start-target.js';
 
@@ -41,7 +41,7 @@ describe('mutual TLS on a virtual host', () => {
     pkiDir = await mkdtemp(join(tmpdir(), 'baton-pki-'));
     pki = await createTestPki(pkiDir);
     target = await startTarget();
-    gw = await startGatewayWithConfig((config) => ({
+    gw = await startGateway({ customize: (config) => ({
       ...config,
       organizations: config.organizations.map((org) => ({
         ...org,
@@ -53,7 +53,7 @@ describe('mutual TLS on a virtual host', () => {
           }],
         })),
       })),
-    }));
+    }) });
     await gw.deploy('guarded', await packProxy({ name: 'guarded', basePath: '/guarded', virtualHosts: ['mtls'], targetEndpoint: toUrlConnection(target.url) }));
   });
   afterAll(async () => {
