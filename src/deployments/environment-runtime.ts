@@ -1,7 +1,7 @@
 // One environment's live deployments: compiles revisions against the environment and swaps its routing snapshot.
 import type { HttpTargetConnectionConfig, ProxyBundle } from '../bundle/proxy-bundle.js';
 import { DeployedRevision } from '../dataplane/deployed-revision.js';
-import { buildRouteTable, emptyRouteTable, type RouteTable, type RouteTarget } from '../dataplane/route-table.js';
+import { RouteTable, toRouteTargets, type RouteTarget } from '../dataplane/route-table.js';
 import type { TargetClient } from '../dataplane/target-client.js';
 import type { TargetServerDefinition } from '../dataplane/target-server.js';
 import { compileRevision } from '../engine/compile-revision.js';
@@ -29,14 +29,15 @@ export function toDeployedKey(api: string, revision: number): string {
 
 export class EnvironmentRuntime {
   readonly options: EnvironmentRuntimeOptions;
-  private table: RouteTable = emptyRouteTable;
-  private revisions = new Map<string, DeployedRevision>();
+  private readonly table = new RouteTable();
+  private readonly revisions = new Map<string, DeployedRevision>();
+  private readonly targets = new Map<DeployedRevision, RouteTarget[]>();
 
   constructor(options: EnvironmentRuntimeOptions) {
     this.options = options;
   }
 
-  /** The current snapshot; the data plane reads it once per request. */
+  /** The routing state; the data plane resolves each request against it once, on arrival. */
   readonly getRouteTable = (): RouteTable => this.table;
 
   get deployed(): ReadonlyMap<string, DeployedRevision> {
@@ -52,47 +53,45 @@ export class EnvironmentRuntime {
     return new DeployedRevision(compiled, deploymentBasePath);
   }
 
-  /** Every (virtual host, effective base path) of `candidate` already served by a revision not in `ignoring`. */
+  /** Every (virtual host, effective base path) of `candidate` already served by a revision not in `ignoring`. O(its endpoints). */
   findConflicts(candidate: DeployedRevision, ignoring: ReadonlySet<string> = new Set()): BasePathConflict[] {
     const conflicts: BasePathConflict[] = [];
-    for (const endpoint of candidate.compiled.proxyEndpoints) {
-      const basePath = candidate.effectiveBasePath(endpoint);
-      for (const target of this.table.targets) {
-        const key = toDeployedKey(target.deployed.compiled.apiName, target.deployed.compiled.revision);
-        if (ignoring.has(key) || target.basePath !== basePath) continue;
-        const shared = endpoint.virtualHosts.find((vh) => target.endpoint.virtualHosts.includes(vh));
-        if (shared !== undefined) conflicts.push({ virtualHost: shared, basePath, deployed: target.deployed });
+    for (const { endpoint, basePath } of toRouteTargets(candidate)) {
+      for (const vh of endpoint.virtualHosts) {
+        const current = this.table.get(vh, basePath);
+        if (!current) continue;
+        const key = toDeployedKey(current.deployed.compiled.apiName, current.deployed.compiled.revision);
+        if (!ignoring.has(key)) conflicts.push({ virtualHost: vh, basePath, deployed: current.deployed });
       }
     }
     return conflicts;
   }
 
   /**
-   * Installs `add` and removes the `remove` keys in one reference swap (STYLE §3). Requests already running keep
-   * the snapshot they started on. Returns the removed revisions; the caller drains and closes them.
+   * Installs `add` and removes the `remove` keys in one synchronous step: requests arriving afterwards see all of
+   * it, requests already running finish on what they resolved. O(what changes). Throws before changing anything
+   * if the result would serve a base path twice. Returns the removed revisions; the caller drains and closes them.
    */
   swap(changes: { add?: readonly DeployedRevision[]; remove?: readonly string[] }): DeployedRevision[] {
-    const next = new Map(this.revisions);
     const removed: DeployedRevision[] = [];
     for (const key of changes.remove ?? []) {
-      const old = next.get(key);
+      const old = this.revisions.get(key);
       if (old) removed.push(old);
-      next.delete(key);
     }
     for (const deployed of changes.add ?? []) {
-      const key = toDeployedKey(deployed.compiled.apiName, deployed.compiled.revision);
-      const old = next.get(key);
-      if (old && old !== deployed) removed.push(old);
-      next.set(key, deployed);
+      const old = this.revisions.get(toDeployedKey(deployed.compiled.apiName, deployed.compiled.revision));
+      if (old && old !== deployed && !removed.includes(old)) removed.push(old);
     }
-    const targets: RouteTarget[] = [];
-    for (const deployed of next.values()) {
-      for (const endpoint of deployed.compiled.proxyEndpoints) targets.push({ deployed, endpoint, basePath: deployed.effectiveBasePath(endpoint) });
+    const added = (changes.add ?? []).map((deployed) => ({ deployed, targets: toRouteTargets(deployed) }));
+    this.table.apply({ add: added.flatMap((a) => a.targets), remove: removed.flatMap((r) => this.targets.get(r) ?? []) });
+    for (const old of removed) {
+      this.targets.delete(old);
+      this.revisions.delete(toDeployedKey(old.compiled.apiName, old.compiled.revision));
     }
-    // Built completely before the assignment: if it throws, the live snapshot is untouched.
-    const table = buildRouteTable(targets);
-    this.table = table;
-    this.revisions = next;
+    for (const { deployed, targets } of added) {
+      this.targets.set(deployed, targets);
+      this.revisions.set(toDeployedKey(deployed.compiled.apiName, deployed.compiled.revision), deployed);
+    }
     return removed;
   }
 }

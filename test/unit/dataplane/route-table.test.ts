@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CompiledProxyEndpoint, CompiledRevision } from '../../../src/engine/compiled-revision.js';
 import { DeployedRevision, toEffectiveBasePath } from '../../../src/dataplane/deployed-revision.js';
-import { buildRouteTable, type RouteTarget } from '../../../src/dataplane/route-table.js';
+import { buildRouteTable, RouteTable, type RouteTarget } from '../../../src/dataplane/route-table.js';
 
 function target(api: string, basePath: string, virtualHosts = ['default'], deploymentBasePath = '/'): RouteTarget {
   const endpoint = { name: 'default', basePath, virtualHosts } as unknown as CompiledProxyEndpoint;
@@ -50,6 +50,36 @@ describe('buildRouteTable', () => {
     expect(toEffectiveBasePath('/x', '/')).toBe('/x');
     expect(toEffectiveBasePath('/', '/')).toBe('/');
     expect(buildRouteTable([target('p', '/t', ['default'], '/x')]).lookup('default', '/x/t/t1')?.pathSuffix).toBe('/t1');
+  });
+});
+
+describe('RouteTable.apply', () => {
+  it('replaces a target at the same base path in one step', () => {
+    const one = target('p', '/p');
+    const two = target('p2', '/p');
+    const table = buildRouteTable([one]);
+    table.apply({ add: [two], remove: [one] });
+    expect(table.lookup('default', '/p/x')?.target).toBe(two);
+  });
+
+  it('changes nothing when one of the changes is refused', () => {
+    const table = buildRouteTable([target('a', '/a')]);
+    const fresh = target('b', '/b');
+    expect(() => table.apply({ add: [fresh, target('a2', '/a')] })).toThrow(/deployed twice/);
+    expect(table.lookup('default', '/b')).toBeUndefined();
+    expect(table.lookup('default', '/a')?.target.deployed.compiled.apiName).toBe('a');
+  });
+
+  it('keeps a target that another removal does not own', () => {
+    const table = new RouteTable();
+    const a = target('a', '/a');
+    table.apply({ add: [a] });
+    table.apply({ remove: [target('stale', '/a')] });
+    expect(table.lookup('default', '/a')?.target).toBe(a);
+  });
+
+  it('answers undefined for a path that is not absolute', () => {
+    expect(buildRouteTable([target('root', '/')]).lookup('default', 'x')).toBeUndefined();
   });
 });
 
