@@ -7,7 +7,7 @@ import type { AccessService } from './access/access-service.js';
 import { createAccessService } from './access/create-access-service.js';
 import type { AdminDeps } from './admin/admin-deps.js';
 import { createAdminServer, type AdminServer } from './admin/create-admin-server.js';
-import { organizationRoutes } from './admin/routes/organization-routes.js';
+import { allAdminRoutes } from './admin/all-admin-routes.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { createAuditLog } from './audit/create-audit-log.js';
 import { createListener, type Listener, type ListenerTls } from './dataplane/create-listener.js';
@@ -85,8 +85,13 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
   const now = deps.now ?? Date.now;
   const registry = deps.registry ?? createDefaultPolicyRegistry();
   const closers: Array<() => Promise<void>> = [];
-  const closeAll = async (): Promise<void> => {
-    for (const close of closers.reverse()) await close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
+  let closing: Promise<void> | undefined;
+  // Idempotent: a second close (a second SIGTERM, a test's cleanup) waits for the first.
+  const closeAll = (): Promise<void> => {
+    closing ??= (async () => {
+      for (const close of [...closers].reverse()) await close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
+    })();
+    return closing;
   };
   try {
     const store = deps.store ?? await createFileStore(join(config.dataDir, 'store'), { logger });
@@ -182,7 +187,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
       bodyLimitBytes: config.limits.maxBundleBytes,
       readiness: () => ({ ready: true, problems: [...store.health().problems, ...problems] }),
       deps: adminDeps,
-      routes: [organizationRoutes],
+      routes: allAdminRoutes,
     });
     closers.push(() => admin.close());
 
