@@ -59,7 +59,7 @@ export function adminClient(baseUrl: string, credentials?: AdminCredentials): Ad
       body = JSON.stringify(options.json);
     } else if (options.file !== undefined) {
       const form = new FormData();
-      form.append('file', new Blob([options.file], { type: 'application/octet-stream' }), 'bundle.zip');
+      form.append('file', new Blob([new Uint8Array(options.file)], { type: 'application/octet-stream' }), 'bundle.zip');
       body = form;
     }
     for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;

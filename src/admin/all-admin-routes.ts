@@ -1,0 +1,8 @@
+// Every route module of the management API, in registration order.
+import type { AdminRoutes } from './admin-routes.js';
+import { accessRoutes } from './routes/access-routes.js';
+import { apiRoutes } from './routes/api-routes.js';
+import { deploymentRoutes } from './routes/deployment-routes.js';
+import { organizationRoutes } from './routes/organization-routes.js';
+
+export const allAdminRoutes: readonly AdminRoutes[] = [organizationRoutes, apiRoutes, deploymentRoutes, accessRoutes];
