@@ -14,6 +14,9 @@ export function sendAdminError(reply: FastifyReply, err: unknown, options: { bod
   // The route pattern, not the URL: a query string may carry secrets a client should not have sent.
   if (!expected) options.logger.error({ err, method: request.method, route: request.routeOptions.url }, 'management API request failed');
   if (status === 401) reply.header('www-authenticate', wwwAuthenticate);
+  // RFC 6585 §4: tell a slowed-down client when to come back.
+  const retryAfter = (body as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  if (status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   // A refused body is not worth reading to keep the connection (reliability-security test 27): Node would drain
   // it, so close after replying when it has not fully arrived.
   if (status === 413 || !request.raw.complete) reply.header('connection', 'close');
