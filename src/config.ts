@@ -6,7 +6,7 @@ import { checkListenerConflicts, type ListenerAddress } from './config/check-lis
 import { ConfigProblems, deepFreeze, isPlainObject, joinPath, readHost, readSection, readString, toShownValue } from './config/config-reader.js';
 import { configEnvNames, defaultConfig } from './config/default-config.js';
 import { parseOrganizations } from './config/parse-organizations.js';
-import { parseAdmin, parseDataplane, parseDemoTargets, parseLimits, parseLogging, parseSamples, parseTimeouts, readEnv } from './config/parse-settings.js';
+import { parseAdmin, parseDataplane, parseDeployments, parseDemoTargets, parseLimits, parseLogging, parseSamples, parseTimeouts, readEnv } from './config/parse-settings.js';
 import { parseUsers } from './config/parse-users.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -21,6 +21,7 @@ export interface BatonConfig {
   readonly limits: LimitsConfig;
   readonly timeouts: TimeoutsConfig;
   readonly dataplane: DataplaneConfig;
+  readonly deployments: DeploymentsConfig;
   readonly logging: LoggingConfig;
   readonly demoTargets: DemoTargetsConfig;
   readonly samples: SamplesConfig;
@@ -120,6 +121,13 @@ export interface DataplaneConfig {
   readonly xForwardedFor: boolean;
 }
 
+/** What a deploy does with revisions of the same proxy it leaves deployed at other base paths. */
+export type LeftoverRevisionPolicy = 'keep' | 'undeploy' | 'refuse';
+
+export interface DeploymentsConfig {
+  readonly leftoverRevisions: LeftoverRevisionPolicy;
+}
+
 export interface LoggingConfig {
   readonly level: LogLevel;
   readonly accessLog: boolean;
@@ -168,6 +176,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv, baseDir: strin
     limits: parseLimits(problems, root.limits),
     timeouts: parseTimeouts(problems, root.timeouts),
     dataplane: parseDataplane(problems, root.dataplane, env),
+    deployments: parseDeployments(problems, root.deployments),
     logging: parseLogging(problems, root.logging, env),
     demoTargets: parseDemoTargets(problems, root.demoTargets),
     samples: parseSamples(problems, root.samples, baseDir),

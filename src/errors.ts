@@ -10,6 +10,7 @@ export const adminErrors = {
   ApplicationNotDeployed: { code: 'distribution.ApplicationNotDeployed', status: 400, message: 'Application {0} is not deployed in environment {1}' },
   RevisionNotDeployed: { code: 'distribution.RevisionNotDeployed', status: 400, message: 'Revision {0} of application {1} is not deployed in environment {2}' },
   BasePathConflict: { code: 'messaging.config.beans.BasePathConflict', status: 409, message: 'Path {0} conflicts with existing deployment path for revision {1} of the APIProxy {2} in organization {3}' },
+  LeftoverRevisionRefused: { code: 'baton.deployments.LeftoverRevisionRefused', status: 409, message: 'Deploying revision {0} of {1} would leave {2} deployed at another base path in environment {3}; deployments.leftoverRevisions is "refuse": undeploy it first or deploy at its base path with override' },
   ApplicationAlreadyExists: { code: 'messaging.config.beans.ApplicationAlreadyExists', status: 409, message: 'APIProxy {0} already exists in organization {1}' },
   ApplicationDeployed: { code: 'messaging.config.beans.ApplicationDeployed', status: 400, message: '{0} is deployed; undeploy it first' },
   BundleTooLarge: { code: 'messaging.config.beans.BundleTooLarge', status: 413, message: 'Bundle exceeds the limit of {0} bytes' },

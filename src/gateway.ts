@@ -17,6 +17,7 @@ import type { TargetServerDefinition } from './dataplane/target-server.js';
 import { createDeploymentService, type DeploymentService } from './deployments/deployment-service.js';
 import { EnvironmentRuntime } from './deployments/environment-runtime.js';
 import { startDemoTargets } from './demo/start-demo-targets.js';
+import { createMetrics, type Metrics } from './metrics/create-metrics.js';
 import { createDefaultPolicyRegistry } from './policies/default-policy-registry.js';
 import type { PolicyRegistry } from './policies/policy-registry.js';
 import { createRevisionService, type RevisionService } from './revisions/revision-service.js';
@@ -48,6 +49,7 @@ export interface Gateway {
   readonly deployments: DeploymentService;
   readonly access: AccessService;
   readonly audit: AuditLog;
+  readonly metrics: Metrics;
   readonly runtimes: ReadonlyMap<string, EnvironmentRuntime>;
   readonly listeners: readonly ListenerInfo[];
   readonly adminUrl: string;
@@ -118,7 +120,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
         }));
       }
     }
-    const deployments = createDeploymentService({ store, revisions, runtimes, logger, now, drainCeilingMs: config.timeouts.drainCeilingMs });
+    const deployments = createDeploymentService({ store, revisions, runtimes, logger, now, drainCeilingMs: config.timeouts.drainCeilingMs, leftoverRevisions: config.deployments.leftoverRevisions });
     closers.push(async () => {
       await deployments.close();
       await Promise.all([...runtimes.values()].flatMap((r) => [...r.deployed.values()].map((d) => d.compiled.close())));
@@ -180,7 +182,11 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
 
     const boundPort = (organization: string, environment: string, virtualHost: string): number | undefined =>
       listenerInfo.find((l) => l.organization === organization && l.environment === environment && l.virtualHost === virtualHost)?.port;
-    const adminDeps: AdminDeps = { config, store, revisions, deployments, runtimes, access, audit, logger, now, boundPort };
+    const metrics = createMetrics({
+      leftoverRevisions: () => deployments.countLeftovers(),
+      deployedRevisions: () => new Map([...runtimes].map(([key, runtime]) => [key, runtime.deployed.size])),
+    });
+    const adminDeps: AdminDeps = { config, store, revisions, deployments, runtimes, access, audit, logger, now, boundPort, metrics };
     const admin: AdminServer = await createAdminServer({
       host: config.admin.host,
       port: config.admin.port,
@@ -198,6 +204,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
       deployments,
       access,
       audit,
+      metrics,
       runtimes,
       listeners: listenerInfo,
       adminUrl: admin.url,

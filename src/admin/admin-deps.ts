@@ -5,6 +5,7 @@ import type { AccessService } from '../access/access-service.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import type { EnvironmentRuntime } from '../deployments/environment-runtime.js';
+import type { Metrics } from '../metrics/create-metrics.js';
 import type { RevisionService } from '../revisions/revision-service.js';
 import type { Store } from '../store/store.js';
 
@@ -19,6 +20,7 @@ export interface AdminDeps {
   readonly audit: AuditLog;
   readonly logger: Logger;
   readonly now: () => number;
+  readonly metrics: Metrics;
   /** The port a virtual host's listener is bound to (undefined before listening or when unknown). */
   readonly boundPort: (organization: string, environment: string, virtualHost: string) => number | undefined;
 }

@@ -3,6 +3,7 @@ import type { AdminRoutes } from './admin-routes.js';
 import { accessRoutes } from './routes/access-routes.js';
 import { apiRoutes } from './routes/api-routes.js';
 import { deploymentRoutes } from './routes/deployment-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
 
-export const allAdminRoutes: readonly AdminRoutes[] = [organizationRoutes, apiRoutes, deploymentRoutes, accessRoutes];
+export const allAdminRoutes: readonly AdminRoutes[] = [organizationRoutes, apiRoutes, deploymentRoutes, accessRoutes, metricsRoutes];

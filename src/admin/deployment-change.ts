@@ -1,5 +1,6 @@
 // Runs one deploy or undeploy call of any form (env-scoped or legacy), checks it, audits it and builds its reply.
 import type { FastifyRequest } from 'fastify';
+import type { DeploymentRecord } from '../deployments/deployment-records.js';
 import type { AdminDeps } from './admin-deps.js';
 import { assertPermission } from './assert-permission.js';
 import { parseDeployOptions, parseRequiredParam, parseRevisionNumber } from './deployment-params.js';
@@ -63,10 +64,14 @@ async function runChange(request: FastifyRequest, deps: AdminDeps, change: Deplo
   const user = request.principal.user;
 
   if (change.operation === 'undeploy') {
-    // A basepath on undeploy is ignored: a revision is deployed once per environment (compat §3.5).
-    const record = await deps.deployments.undeploy({ organization, environment, api, revision, user });
+    // A basepath on undeploy is ignored: a revision is deployed once per environment (compat §3.5). A delay keeps
+    // it serving until then; the answer is the undeployed object, with the time in Baton's added field.
+    const { delaySeconds } = parseDeployOptions({ ...(params.delay === undefined ? {} : { delay: params.delay }) });
+    const record = await deps.deployments.undeploy({ organization, environment, api, revision, user, delaySeconds });
     details.basePath = record.basePath;
-    return toDeploymentJson(toUndeployedView(record));
+    if (delaySeconds > 0) details.delay = delaySeconds;
+    const json = toDeploymentJson(toUndeployedView(record));
+    return record.undeployAt === undefined ? json : { ...json, baton: { undeployAt: record.undeployAt } };
   }
 
   const options = parseDeployOptions(params);
@@ -75,6 +80,26 @@ async function runChange(request: FastifyRequest, deps: AdminDeps, change: Deplo
   const nowMs = deps.now();
   const inspect = deps.deployments.inspect;
   const deployed = toDeploymentView(result.deployed, inspect, nowMs);
-  if (result.replaced.length === 0) return toDeploymentJson(deployed);
-  return toSeamlessDeploymentJson(deployed, result.replaced.map((record) => toDeploymentView(record, inspect, nowMs)));
+  const reply = result.replaced.length === 0
+    ? toDeploymentJson(deployed)
+    : toSeamlessDeploymentJson(deployed, result.replaced.map((record) => toDeploymentView(record, inspect, nowMs)));
+  if (result.leftovers.length === 0) return reply;
+  // Leftover revisions (compat §3.4 step 4): the Apigee shape is unchanged; Baton adds a warning beside it.
+  details.leftovers = result.leftovers.map((r) => r.revision).join(',');
+  return { ...reply, baton: { ...('baton' in reply ? reply.baton : {}), ...toLeftoverWarning(result.deployed, result.leftovers) } };
+}
+
+/** The warning a deploy that leaves other revisions serving carries. */
+function toLeftoverWarning(deployed: DeploymentRecord, leftovers: readonly DeploymentRecord[]): { leftoverRevisions: LeftoverJson[]; warning: string } {
+  const list = leftovers.map((r) => `revision ${r.revision} at ${r.basePath}`).join(', ');
+  return {
+    leftoverRevisions: leftovers.map((r) => ({ revision: String(r.revision), basePath: r.basePath, environment: r.environment })),
+    warning: `${list} of ${deployed.api} stayed deployed in ${deployed.environment}: a deploy replaces only revisions at the same base path (revision ${deployed.revision} is at ${deployed.basePath}). Undeploy them if they should not serve.`,
+  };
+}
+
+interface LeftoverJson {
+  readonly revision: string;
+  readonly basePath: string;
+  readonly environment: string;
 }

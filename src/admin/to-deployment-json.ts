@@ -8,12 +8,16 @@ export interface DeploymentConfigurationJson {
   readonly steps: readonly never[];
 }
 
-/** Baton's addition to an Apigee deployment object: present only while a replaced revision drains. */
+/**
+ * Baton's addition to an Apigee deployment object (added fields only): present while a replaced revision drains,
+ * or when the revision is a leftover (another revision of the proxy serves another base path since).
+ */
 export interface DrainingJson {
-  readonly draining: true;
-  readonly inflight: number;
+  readonly draining?: true;
+  readonly inflight?: number;
   /** Epoch milliseconds. */
-  readonly undeployAt: number;
+  readonly undeployAt?: number;
+  readonly leftover?: true;
 }
 
 /** A listing entry: `name` is the revision number, or the environment name in the per-revision listing. */
@@ -45,7 +49,8 @@ export interface SeamlessDeploymentJson {
 }
 
 function toDrainingField(view: DeploymentView): { baton?: DrainingJson } {
-  return view.draining ? { baton: { draining: true, inflight: view.draining.inflight, undeployAt: view.draining.undeployAt } } : {};
+  if (view.draining) return { baton: { draining: true, inflight: view.draining.inflight, undeployAt: view.draining.undeployAt } };
+  return view.leftover ? { baton: { leftover: true } } : {};
 }
 
 function toConfiguration(view: DeploymentView): DeploymentConfigurationJson {

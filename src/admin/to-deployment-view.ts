@@ -8,6 +8,8 @@ export interface DeploymentView {
   readonly state: DeploymentState;
   /** Set while a seamless deploy's replaced revision waits out its delay (still deployed, no new traffic). */
   readonly draining: { readonly inflight: number; readonly undeployAt: number } | undefined;
+  /** Another revision of the proxy was deployed after this one, at another base path: both serve (a leftover revision). */
+  readonly leftover: boolean;
 }
 
 export type InspectDeployment = DeploymentService['inspect'];
@@ -17,15 +19,15 @@ export type InspectDeployment = DeploymentService['inspect'];
  * even in the moment before its record is removed.
  */
 export function toDeploymentView(record: DeploymentRecord, inspect: InspectDeployment, nowMs: number): DeploymentView {
-  if (record.undeployAt === undefined) return { record, state: 'deployed', draining: undefined };
-  if (record.undeployAt <= nowMs) return { record, state: 'undeployed', draining: undefined };
+  if (record.undeployAt === undefined) return { record, state: 'deployed', draining: undefined, leftover: inspect(record)?.leftover ?? false };
+  if (record.undeployAt <= nowMs) return { record, state: 'undeployed', draining: undefined, leftover: false };
   // After a restart only the record is left (no traffic, nothing in flight) until the pending undeploy runs.
   const live = inspect(record);
-  return { record, state: 'deployed', draining: { inflight: live?.inflight ?? 0, undeployAt: live?.retiringAt ?? record.undeployAt } };
+  return { record, state: 'deployed', draining: { inflight: live?.inflight ?? 0, undeployAt: live?.retiringAt ?? record.undeployAt }, leftover: false };
 }
 
 export function toUndeployedView(record: DeploymentRecord): DeploymentView {
-  return { record, state: 'undeployed', draining: undefined };
+  return { record, state: 'undeployed', draining: undefined, leftover: false };
 }
 
 /**

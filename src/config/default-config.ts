@@ -62,6 +62,9 @@ export const defaultConfig = {
     revisionHeader: false, // add a response header naming proxy and revision (opt-in: reveals internals)
     xForwardedFor: true, // append the client address to X-Forwarded-For on target requests
   },
+  deployments: {
+    leftoverRevisions: 'keep' as 'keep' | 'undeploy' | 'refuse', // a revision left at another base path by a deploy: keep it (Apigee), undeploy it, or refuse the deploy
+  },
   logging: {
     level: 'info', // pino level: fatal, error, warn, info, debug, trace or silent
     accessLog: true, // one log line per data-plane request

@@ -1,7 +1,7 @@
 // Parses the flat sections of the config file (admin, limits, timeouts, dataplane, logging, demoTargets, samples).
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AdminConfig, DataplaneConfig, DemoTargetsConfig, LimitsConfig, LogLevel, LoggingConfig, SamplesConfig, TimeoutsConfig } from '../config.js';
+import type { AdminConfig, DataplaneConfig, DemoTargetsConfig, DeploymentsConfig, LeftoverRevisionPolicy, LimitsConfig, LogLevel, LoggingConfig, SamplesConfig, TimeoutsConfig } from '../config.js';
 import { configEnvNames, defaultConfig } from './default-config.js';
 import {
   type ConfigProblems,
@@ -97,6 +97,14 @@ export function parseDataplane(problems: ConfigProblems, raw: unknown, env: Env)
     revisionHeader: envRevisionHeader === undefined ? revisionHeader : readEnvBoolean(problems, envRevisionHeader, configEnvNames.revisionHeader, revisionHeader),
     xForwardedFor: readBoolean(problems, section.xForwardedFor, 'dataplane.xForwardedFor', defaults.xForwardedFor),
   };
+}
+
+const leftoverPolicies: readonly LeftoverRevisionPolicy[] = ['keep', 'undeploy', 'refuse'];
+
+export function parseDeployments(problems: ConfigProblems, raw: unknown): DeploymentsConfig {
+  const defaults = defaultConfig.deployments;
+  const section = readSection(problems, raw, 'deployments', Object.keys(defaults));
+  return { leftoverRevisions: readEnum(problems, section.leftoverRevisions, 'deployments.leftoverRevisions', leftoverPolicies, defaults.leftoverRevisions) };
 }
 
 const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -14,6 +14,8 @@ export class DeployedRevision {
   readonly deploymentBasePath: string;
   private inflightCount = 0;
   private idleWaiters: Array<() => void> = [];
+  /** How to end each in-flight request if the drain ceiling passes (registered by the data plane). */
+  private readonly enders = new Set<() => void>();
 
   constructor(compiled: CompiledRevision, deploymentBasePath: string) {
     this.compiled = compiled;
@@ -41,6 +43,20 @@ export class DeployedRevision {
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
+  }
+
+  /** Registers how to end one in-flight request at the drain ceiling; call the returned function when it ends. */
+  trackRequest(end: () => void): () => void {
+    this.enders.add(end);
+    return () => this.enders.delete(end);
+  }
+
+  /** The drain ceiling passed: ends every request still in flight (each answers 504 or is cut). Returns how many. */
+  endInflightRequests(): number {
+    const enders = [...this.enders];
+    this.enders.clear();
+    for (const end of enders) end();
+    return enders.length;
   }
 
   /** Resolves once no request is in flight on this revision. */

@@ -67,9 +67,17 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       if (--pending === 0) deployed.release();
     };
     const abort = new AbortController();
+    const untrack = deployed.trackRequest(() => {
+      // The revision was undeployed and its drain ceiling passed (documented outcome: 504 DrainTimeout + this log line).
+      logger.warn({ api: revision.apiName, revision: revision.revision, env: options.environment, path: head.path }, 'drain ceiling reached: ending an in-flight request');
+      if (!res.headersSent) answerFault(req, res, runtimeFault('DrainCeilingReached'));
+      else res.destroy();
+      abort.abort();
+    });
     const startedAt = performance.now();
     const sampled = options.accessLogSampleRate >= 1 || Math.random() < options.accessLogSampleRate;
     res.once('close', () => {
+      untrack();
       if (!res.writableFinished) abort.abort();
       release();
       if (sampled) {

@@ -16,6 +16,8 @@ export interface DeploymentRecord {
    * (epoch ms). A restart completes the pending undeploy (compat §3.4 step 6).
    */
   readonly undeployAt?: number;
+  /** With undeployAt: an undeploy with a delay, which keeps serving until then (a replaced revision does not). */
+  readonly servesUntilUndeploy?: boolean;
 }
 
 export function toDeploymentKey(organization: string, environment: string, api: string, revision: number): string {

@@ -1,5 +1,6 @@
 // Deploys and undeploys revisions per environment: compile beside the live state, persist, then swap; retire what left.
 import type { Logger } from 'pino';
+import type { LeftoverRevisionPolicy } from '../config.js';
 import type { ProxyBundle } from '../bundle/proxy-bundle.js';
 import { AdminError, BundleError } from '../errors.js';
 import type { DeployedRevision } from '../dataplane/deployed-revision.js';
@@ -19,6 +20,8 @@ export interface DeploymentServiceDeps {
   readonly now: () => number;
   /** Longest an undeployed revision waits for its in-flight requests before its target pools are destroyed. */
   readonly drainCeilingMs: number;
+  /** What a deploy does with revisions of the same proxy it would leave deployed at other base paths. */
+  readonly leftoverRevisions: LeftoverRevisionPolicy;
 }
 
 export interface DeployInput {
@@ -40,6 +43,11 @@ export interface DeployResult {
   readonly replaced: readonly DeploymentRecord[];
   /** False when the revision was already deployed there (idempotent). */
   readonly changed: boolean;
+  /**
+   * Revisions of the same proxy that stay deployed in the environment at other base paths (Apigee does not replace
+   * them): leftover revisions, surfaced in the deploy response, the listings, the metrics and the log.
+   */
+  readonly leftovers: readonly DeploymentRecord[];
 }
 
 /** A content change of a stored revision, parsed but not yet stored (revisions/ stages it). */
@@ -51,6 +59,7 @@ export interface StagedRevisionContent {
 
 export interface DeploymentService {
   deploy(input: DeployInput): Promise<DeployResult>;
+  /** With `delaySeconds`, the revision keeps serving until then, then stops taking traffic and drains. */
   undeploy(input: Omit<DeployInput, 'basePath' | 'override'>): Promise<DeploymentRecord>;
   /**
    * Runs a change of a stored revision's content with deployments held still. `apply` stores the new content and
@@ -62,8 +71,10 @@ export interface DeploymentService {
   /** Runs a task with deployments held still (deleting revisions and proxies checks deployments inside it). */
   exclusive<T>(task: () => Promise<T>): Promise<T>;
   list(organization: string, filter?: { environment?: string; api?: string; revision?: number }): DeploymentRecord[];
-  /** Live information about a deployed revision in an environment (in-flight requests, retirement). */
-  inspect(record: DeploymentRecord): { inflight: number; retiringAt: number | undefined } | undefined;
+  /** Live information about a deployed revision in an environment (in-flight requests, retirement, leftover). */
+  inspect(record: DeploymentRecord): { inflight: number; retiringAt: number | undefined; leftover: boolean } | undefined;
+  /** Leftover revisions per environment key `${organization}/${environment}` (for the metrics). */
+  countLeftovers(): Map<string, number>;
   /** Compiles and serves every stored deployment (start-up); a revision that cannot run is logged and skipped. */
   restore(): Promise<{ restored: number; failed: Array<{ record: DeploymentRecord; reason: string }> }>;
   /** Waits for queued deployment changes and drains in progress (tests). */
@@ -111,6 +122,9 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       const current = store.get<DeploymentRecord>(DEPLOYMENTS, key);
       if (current?.undeployAt === undefined) return;
       await commit([{ collection: DEPLOYMENTS, key, value: null }]);
+      // An undeploy with a delay kept serving until now: take it out of routing and drain it.
+      const runtime = deps.runtimes.get(`${record.organization}/${record.environment}`);
+      if (runtime) for (const old of runtime.swap({ remove: [toDeployedKey(record.api, record.revision)] })) retirements.drain(old);
       logger.info({ org: record.organization, env: record.environment, api: record.api, revision: record.revision }, 'replaced revision undeployed');
     }),
   });
@@ -120,6 +134,14 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     return store.list<DeploymentRecord>(DEPLOYMENTS, { prefix })
       .map((e) => e.value)
       .filter((r) => (!filter?.api || r.api === filter.api) && (filter?.revision === undefined || r.revision === filter.revision));
+  };
+
+  /** Deployed revisions of the proxy in the environment that are not the one deployed last: they serve other base paths. */
+  const leftoversOf = (organization: string, environment: string, api: string): DeploymentRecord[] => {
+    const serving = list(organization, { environment, api }).filter((r) => r.undeployAt === undefined);
+    if (serving.length < 2) return [];
+    const latest = serving.reduce((a, b) => (b.deployedAt > a.deployedAt || (b.deployedAt === a.deployedAt && b.revision > a.revision) ? b : a));
+    return serving.filter((r) => r !== latest);
   };
 
   const loadRevision = (organization: string, api: string, revision: number): RevisionRecord => {
@@ -136,7 +158,9 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     const basePath = normalizeDeploymentBasePath(input.basePath);
     const key = toDeploymentKey(input.organization, input.environment, input.api, input.revision);
     const existing = store.get<DeploymentRecord>(DEPLOYMENTS, key);
-    if (existing && existing.basePath === basePath && existing.undeployAt === undefined) return { deployed: existing, replaced: [], changed: false };
+    if (existing && existing.basePath === basePath && existing.undeployAt === undefined) {
+      return { deployed: existing, replaced: [], changed: false, leftovers: leftoversOf(input.organization, input.environment, input.api) };
+    }
 
     const candidate = runtime.compile(input.api, input.revision, await deps.revisions.loadBundle(revision), basePath);
     const ownKey = toDeployedKey(input.api, input.revision);
@@ -151,12 +175,23 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       throw new AdminError('BasePathConflict', [blocking.basePath, other.revision, other.apiName, input.organization]);
     }
     const replacedKeys = [...new Set(sameProxy.map((c) => toDeployedKey(c.deployed.compiled.apiName, c.deployed.compiled.revision)))];
+    // Other revisions of this proxy that the deploy does not replace would stay deployed at other base paths.
+    const wouldRemain = [...runtime.deployed.values()]
+      .filter((d) => d.compiled.apiName === input.api && d.compiled.revision !== input.revision)
+      .map((d) => toDeployedKey(d.compiled.apiName, d.compiled.revision))
+      .filter((k) => !replacedKeys.includes(k));
+    if (wouldRemain.length > 0 && deps.leftoverRevisions === 'refuse') {
+      void candidate.compiled.close();
+      const names = wouldRemain.map((k) => `revision ${k.slice(k.lastIndexOf('/') + 1)}`).join(', ');
+      throw new AdminError('LeftoverRevisionRefused', [input.revision, input.api, names, input.environment]);
+    }
+    if (deps.leftoverRevisions === 'undeploy') replacedKeys.push(...wouldRemain);
     const now = deps.now();
     const undeployAt = now + Math.max(0, input.delaySeconds ?? 0) * 1000;
     const replaced: DeploymentRecord[] = replacedKeys.map((k) => {
       const rev = Number(k.slice(k.lastIndexOf('/') + 1));
       const old = store.get<DeploymentRecord>(DEPLOYMENTS, toDeploymentKey(input.organization, input.environment, input.api, rev))!;
-      return { ...old, undeployAt };
+      return { ...old, undeployAt, servesUntilUndeploy: false };
     });
     const record: DeploymentRecord = {
       organization: input.organization, environment: input.environment, api: input.api, revision: input.revision,
@@ -171,6 +206,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       void candidate.compiled.close();
       throw err;
     }
+    retirements.cancel(runtime, ownKey);
     const removed = runtime.swap({ add: [candidate], remove: replacedKeys });
     for (const old of removed) {
       const oldRecord = replaced.find((r) => r.revision === old.compiled.revision && r.api === old.compiled.apiName);
@@ -178,7 +214,14 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       else retirements.drain(old);
     }
     logger.info({ org: input.organization, env: input.environment, api: input.api, revision: input.revision, basePath, replaced: replaced.map((r) => r.revision) }, 'deployed');
-    return { deployed: record, replaced, changed: true };
+    const leftovers = leftoversOf(input.organization, input.environment, input.api);
+    if (leftovers.length > 0) {
+      logger.warn({
+        org: input.organization, env: input.environment, api: input.api, revision: input.revision, basePath,
+        leftovers: leftovers.map((r) => ({ revision: r.revision, basePath: r.basePath })),
+      }, 'leftover revisions: other revisions of this proxy stay deployed at other base paths');
+    }
+    return { deployed: record, replaced, changed: true, leftovers };
   };
 
   const undeployNow = async (input: Omit<DeployInput, 'basePath' | 'override'>): Promise<DeploymentRecord> => {
@@ -187,6 +230,16 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     const key = toDeploymentKey(input.organization, input.environment, input.api, input.revision);
     const existing = store.get<DeploymentRecord>(DEPLOYMENTS, key);
     if (!existing) throw new AdminError('RevisionNotDeployed', [input.revision, input.api, input.environment]);
+    const delayMs = Math.max(0, input.delaySeconds ?? 0) * 1000;
+    if (delayMs > 0 && existing.undeployAt === undefined) {
+      // It keeps serving for the delay, then stops taking traffic and drains (the record carries the time, so a
+      // restart completes it).
+      const pending: DeploymentRecord = { ...existing, undeployAt: deps.now() + delayMs, servesUntilUndeploy: true };
+      await commit([{ collection: DEPLOYMENTS, key, value: pending }]);
+      retirements.schedule(pending);
+      logger.info({ org: input.organization, env: input.environment, api: input.api, revision: input.revision, delayMs }, 'undeploy scheduled');
+      return pending;
+    }
     await commit([{ collection: DEPLOYMENTS, key, value: null }]);
     retirements.cancel(runtime, toDeployedKey(input.api, input.revision));
     for (const old of runtime.swap({ remove: [toDeployedKey(input.api, input.revision)] })) retirements.drain(old);
@@ -196,7 +249,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
 
   const applyNow = async (staged: StagedRevisionContent): Promise<RevisionRecord> => {
     const { organization, api, revision } = staged.record;
-    const records = list(organization, { api, revision }).filter((r) => r.undeployAt === undefined);
+    const records = list(organization, { api, revision }).filter((r) => r.undeployAt === undefined || r.servesUntilUndeploy);
     if (records.length > 0 && staged.record.problems.length > 0) throw new BundleError(staged.record.problems);
     const compiled: Array<{ runtime: EnvironmentRuntime; deployed: DeployedRevision }> = [];
     try {
@@ -232,9 +285,23 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       const runtime = deps.runtimes.get(`${record.organization}/${record.environment}`);
       const key = toDeployedKey(record.api, record.revision);
       const deployed = runtime?.deployed.get(key);
-      if (deployed) return { inflight: deployed.inflight, retiringAt: undefined };
+      if (deployed) {
+        const leftover = leftoversOf(record.organization, record.environment, record.api).some((r) => r.revision === record.revision);
+        return { inflight: deployed.inflight, retiringAt: record.undeployAt, leftover };
+      }
       const retiring = runtime ? retirements.get(runtime, key) : undefined;
-      return retiring ? { inflight: retiring.deployed.inflight, retiringAt: retiring.undeployAt } : undefined;
+      return retiring ? { inflight: retiring.deployed.inflight, retiringAt: retiring.undeployAt, leftover: false } : undefined;
+    },
+    countLeftovers() {
+      const counts = new Map<string, number>();
+      for (const key of deps.runtimes.keys()) {
+        const [organization, environment] = key.split('/') as [string, string];
+        const apis = new Set(list(organization, { environment }).map((r) => r.api));
+        let count = 0;
+        for (const api of apis) count += leftoversOf(organization, environment, api).length;
+        counts.set(key, count);
+      }
+      return counts;
     },
     async restore() {
       const failed: Array<{ record: DeploymentRecord; reason: string }> = [];
@@ -244,9 +311,10 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
         const add: DeployedRevision[] = [];
         for (const record of list(organization, { environment })) {
           // A replaced revision waiting for its undeploy gets no traffic after a restart: finish its undeploy.
+          // One undeployed with a delay serves until its time comes.
           if (record.undeployAt !== undefined) {
             retirements.schedule(record);
-            continue;
+            if (!record.servesUntilUndeploy) continue;
           }
           try {
             const revision = deps.revisions.getRevision(organization, record.api, record.revision);

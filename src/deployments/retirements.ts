@@ -55,7 +55,8 @@ export function createRetirements(options: RetirementsOptions): Retirements {
         clearTimeout(timer);
         if (outcome === 'ceiling') {
           const { apiName, revision, environment } = deployed.compiled;
-          logger.warn({ api: apiName, revision, env: environment, inflight: deployed.inflight, drainCeilingMs: options.drainCeilingMs }, 'drain ceiling reached: ending the requests still in flight');
+          const ended = deployed.endInflightRequests();
+          logger.warn({ api: apiName, revision, env: environment, ended, drainCeilingMs: options.drainCeilingMs }, 'drain ceiling reached: ended the requests still in flight with 504');
           await deployed.compiled.destroy();
         } else {
           await deployed.compiled.close();

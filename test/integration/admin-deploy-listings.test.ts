@@ -41,6 +41,8 @@ function withServers(value: unknown): unknown {
 
 const servers = (state: string) => [`message-processor:${state}`, `router:${state}`];
 const entry = (name: string, basePath = '/') => ({ configuration: { basePath, steps: [] }, name, server: servers('deployed'), state: 'deployed' });
+/** A revision left deployed at another base path after a newer one was deployed (Baton's added flag). */
+const leftover = (name: string, basePath: string) => ({ ...entry(name, basePath), baton: { leftover: true } });
 
 describe('deployment listings', () => {
   let gw: TestGateway;
@@ -87,17 +89,17 @@ describe('deployment listings', () => {
     expect(withServers(json(await gw.admin.get('/v1/organizations/demo/apis/hotels/deployments')))).toEqual({
       environment: [
         { name: 'prod', revision: [entry('1')] },
-        { name: 'test', revision: [entry('2', '/v2'), entry('1', '/v1')] },
+        { name: 'test', revision: [entry('2', '/v2'), leftover('1', '/v1')] },
       ],
       name: 'hotels',
       organization: 'demo',
     });
     expect(withServers(json(await gw.admin.get('/v1/o/demo/environments/test/apis/hotels/deployments/')))).toEqual({
-      environment: 'test', name: 'hotels', organization: 'demo', revision: [entry('2', '/v2'), entry('1', '/v1')],
+      environment: 'test', name: 'hotels', organization: 'demo', revision: [entry('2', '/v2'), leftover('1', '/v1')],
     });
     expect(withServers(json(await gw.admin.get('/v1/o/demo/e/test/deployments')))).toEqual({
       aPIProxy: [
-        { name: 'hotels', revision: [entry('2', '/v2'), entry('1', '/v1')] },
+        { name: 'hotels', revision: [entry('2', '/v2'), leftover('1', '/v1')] },
         { name: 'weather', revision: [entry('3')] },
       ],
       name: 'test',
@@ -105,7 +107,7 @@ describe('deployment listings', () => {
     });
     expect(withServers(json(await gw.admin.get('//v1/o/demo/apis/hotels/revisions/1/deployments')))).toEqual({
       aPIProxy: 'hotels',
-      environment: [entry('prod'), entry('test', '/v1')],
+      environment: [entry('prod'), leftover('test', '/v1')],
       name: '1',
       organization: 'demo',
     });
@@ -114,7 +116,7 @@ describe('deployment listings', () => {
         { aPIProxy: [{ name: 'hotels', revision: [entry('1')] }], name: 'prod' },
         {
           aPIProxy: [
-            { name: 'hotels', revision: [entry('2', '/v2'), entry('1', '/v1')] },
+            { name: 'hotels', revision: [entry('2', '/v2'), leftover('1', '/v1')] },
             { name: 'weather', revision: [entry('3')] },
           ],
           name: 'test',

@@ -1,6 +1,7 @@
 // Test harness: the admin server on 127.0.0.1:0 over fake AdminDeps (AccessService with fixed users, a config,
 // runtimes with referenced virtual hosts), so admin tests need neither the store nor the real access service.
 import { Writable } from 'node:stream';
+import { createMetrics } from '../../../src/metrics/create-metrics.js';
 import pino from 'pino';
 import type { AccessService } from '../../../src/access/access-service.js';
 import type { Permission, Principal } from '../../../src/access/principal.js';
@@ -139,6 +140,7 @@ export async function startTestAdminServer(options: { routes?: readonly AdminRou
     access: createFakeAccessService(),
     audit: auditLog,
     boundPort: () => undefined,
+    metrics: createMetrics({ leftoverRevisions: () => new Map(), deployedRevisions: () => new Map() }),
     logger,
     now: () => startedAt,
   };
