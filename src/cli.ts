@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `baton` command: serve, bundle validate, bundle pack. Commands take their I/O as arguments and return exit codes.
+// The `baton` command: serve, bundle validate, bundle pack, rollout. Commands take their I/O as arguments and return exit codes.
 import { realpathSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
@@ -60,10 +60,15 @@ const usage = `Usage:
   baton serve [--config <file>] [--data-dir <dir>]   run the gateway (admin API and data plane)
   baton bundle validate <dir|zip> [--name <api>]      check an API proxy bundle; exit 1 on any problem
   baton bundle pack <dir> -o <zip>                    zip a bundle folder for import
+  baton rollout --management <url> --org <org> --env <env> --api <api> --revision <n> --target <url> [options]
+                                                      deploy a revision under load and report errors by phase;
+                                                      exit 1 on any 5xx, transport error or leftover revision
+                                                      (every option: baton rollout --help)
   baton --help | --version
 
 Environment: BATON_CONFIG, BATON_DATA_DIR, BATON_ADMIN_HOST, BATON_ADMIN_PORT, BATON_ADMIN_USER,
 BATON_ADMIN_PASSWORD, BATON_DATAPLANE_HOST, BATON_REVISION_HEADER, BATON_LOG_LEVEL.
+rollout: BATON_ROLLOUT_PASSWORD, BATON_ROLLOUT_TOKEN (so secrets need not be in argv).
 `;
 
 /** A command-line mistake: reported with the usage text and exit code 2. */
@@ -83,6 +88,11 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       return 0;
     }
     if (command === 'serve') return await runServeCommand(rest, io, deps);
+    if (command === 'rollout') {
+      // Loaded on demand, like the gateway: autocannon and undici only when a rollout runs.
+      const { runRolloutCommand } = await import('./rollout/run-rollout-command.js');
+      return await runRolloutCommand(rest, io);
+    }
     if (command === 'bundle') {
       const [subcommand, ...args] = rest;
       if (subcommand === 'validate') return await runBundleValidate(args, io, deps);
