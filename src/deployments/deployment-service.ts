@@ -35,6 +35,18 @@ export interface DeployInput {
   /** Seconds the replaced revisions stay deployed (without new traffic) before they are undeployed. */
   readonly delaySeconds?: number;
   readonly user: string;
+  /** How the deploy history records this change (default: kind `deploy`, a description naming the source). */
+  readonly history?: DeployHistoryNote;
+}
+
+/** What a caller tells the deploy history about a change it makes. */
+export interface DeployHistoryNote {
+  readonly kind: 'deploy' | 'undeploy' | 'promotion' | 'group' | 'rollback';
+  readonly description?: string;
+  /** A persistent record is never deleted by the retention limit. */
+  readonly persistent?: boolean;
+  /** What caused it, e.g. `promotion 7f3…` or `group payments`. */
+  readonly source?: string;
 }
 
 export interface DeployResult {
