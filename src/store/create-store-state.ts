@@ -23,34 +23,58 @@ export interface StoreState {
   collections(): IterableIterator<[string, ReadonlyMap<string, unknown>]>;
 }
 
+interface Collection {
+  readonly records: Map<string, unknown>;
+  /** The keys in code-unit order, so that a prefix listing is a binary search plus its matches. */
+  readonly keys: string[];
+}
+
+/** Index of the first key not less than `key` (code-unit order). */
+function lowerBound(keys: readonly string[], key: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (keys[mid]! < key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 export function createStoreState(): StoreState {
-  const byCollection = new Map<string, Map<string, unknown>>();
+  const byCollection = new Map<string, Collection>();
   return {
-    get: (collection, key) => byCollection.get(collection)?.get(key),
+    get: (collection, key) => byCollection.get(collection)?.records.get(key),
+    // Code-unit order, not localeCompare: stable across machines and locales. O(log n + matches).
     list(collection, prefix) {
-      const records = byCollection.get(collection);
-      if (!records) return [];
+      const entry = byCollection.get(collection);
+      if (!entry) return [];
       const out: Array<{ key: string; value: unknown }> = [];
-      for (const [key, value] of records) {
-        if (prefix === undefined || key.startsWith(prefix)) out.push({ key, value });
+      const start = prefix === undefined ? 0 : lowerBound(entry.keys, prefix);
+      for (let i = start; i < entry.keys.length; i++) {
+        const key = entry.keys[i]!;
+        if (prefix !== undefined && !key.startsWith(prefix)) break;
+        out.push({ key, value: entry.records.get(key) });
       }
-      // Code-unit order, not localeCompare: stable across machines and locales.
-      return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return out;
     },
     apply(ops) {
       for (const op of ops) {
+        let entry = byCollection.get(op.collection);
         if (op.value === null) {
-          const records = byCollection.get(op.collection);
-          records?.delete(op.key);
-          if (records?.size === 0) byCollection.delete(op.collection);
+          if (!entry?.records.delete(op.key)) continue;
+          entry.keys.splice(lowerBound(entry.keys, op.key), 1);
+          if (entry.records.size === 0) byCollection.delete(op.collection);
         } else {
-          let records = byCollection.get(op.collection);
-          if (!records) byCollection.set(op.collection, (records = new Map()));
-          records.set(op.key, op.value);
+          if (!entry) byCollection.set(op.collection, (entry = { records: new Map(), keys: [] }));
+          if (!entry.records.has(op.key)) entry.keys.splice(lowerBound(entry.keys, op.key), 0, op.key);
+          entry.records.set(op.key, op.value);
         }
       }
     },
-    collections: () => byCollection.entries(),
+    collections: function* () {
+      for (const [name, entry] of byCollection) yield [name, entry.records] as [string, ReadonlyMap<string, unknown>];
+    },
   };
 }
 
