@@ -2,6 +2,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { packBundle } from './lib/pack-bundle.js';
 import { runChild } from './lib/run-child.js';
 
 const dist = new URL('../dist/', import.meta.url);
@@ -16,9 +18,10 @@ const dist = new URL('../dist/', import.meta.url);
  */
 
 /**
- * A Baton config file's contents (validated by parseConfig); a port 0 means "any free port".
+ * A Baton config file's contents (validated by parseConfig); a port 0 means "any free port". Benchmarks that
+ * call the management API set `admin.password` (the administrator is `admin.user`, `admin@baton.local` by default).
  * @typedef {{
- *   admin?: { port?: number },
+ *   admin?: { port?: number, host?: string, user?: string, password?: string },
  *   organizations?: Array<{ environments?: Array<{ virtualHosts?: Array<{ port?: number }> }> }>,
  * } & Record<string, unknown>} RawConfig
  */
@@ -113,6 +116,52 @@ async function startGateway(spec, dataDir) {
   return gateway;
 }
 
+/**
+ * @typedef {object} BulkDeployMessage
+ * @property {'bulkDeploy'} type
+ * @property {string} [organization]  default: the first configured organization
+ * @property {string} environment
+ * @property {Record<string, string>} files  ONE bundle, imported under every name
+ * @property {string} apiPrefix       proxies `${apiPrefix}${i}` for i in [from, to)
+ * @property {number} from
+ * @property {number} to
+ * @property {string} basePathPrefix  deployment base path `${basePathPrefix}${i}`, so the copies do not collide
+ * @property {number} [concurrency]   imports in flight (deploys run one at a time in Baton anyway)
+ */
+
+/**
+ * Imports and deploys many proxies in-process through the same services the management API calls
+ * (`revisions.importRevision`, `deployments.deploy`), without HTTP, auth or the audit trail: at 10,000 proxies the
+ * management API would take minutes. One bundle is packed once and imported under each name, so the store keeps
+ * one blob; each copy is still parsed, stored, compiled and routed on its own.
+ * @param {import('../src/gateway.js').Gateway} gateway
+ * @param {BulkDeployMessage} message
+ */
+async function bulkDeploy(gateway, message) {
+  const organization = message.organization ?? gateway.config.organizations[0]?.name ?? '';
+  const bytes = await packBundle(message.files);
+  const startedAt = performance.now();
+  let next = message.from;
+  const importOne = async () => {
+    /** @type {Array<{ api: string, index: number, revision: number }>} */
+    const imported = [];
+    while (next < message.to) {
+      const index = next++;
+      const api = `${message.apiPrefix}${index}`;
+      const revision = await gateway.revisions.importRevision({ organization, api, bytes, user: 'bench', validate: true });
+      imported.push({ api, index, revision: revision.revision });
+    }
+    return imported;
+  };
+  const imported = (await Promise.all(Array.from({ length: message.concurrency ?? 8 }, importOne))).flat();
+  const importedAt = performance.now();
+  await Promise.all(imported.map(({ api, index, revision }) => gateway.deployments.deploy({
+    organization, environment: message.environment, api, revision, basePath: `${message.basePathPrefix}${index}`, user: 'bench',
+  })));
+  const doneAt = performance.now();
+  return { deployed: imported.length, importMs: Math.round(importedAt - startedAt), deployMs: Math.round(doneAt - importedAt) };
+}
+
 runChild(async (spec) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'baton-bench-'));
   const gateway = await startGateway(/** @type {GatewaySpec} */ (/** @type {unknown} */ (spec)), dataDir).catch(async (err) => {
@@ -123,7 +172,8 @@ runChild(async (spec) => {
   const urls = {};
   for (const l of gateway.listeners) urls[`${l.organization}/${l.environment}/${l.virtualHost}`] = l.url;
   return {
-    info: { urls, adminUrl: gateway.adminUrl },
+    info: { urls, adminUrl: gateway.adminUrl, storeDir: join(dataDir, 'data', 'store') },
+    answer: (message) => (message.type === 'bulkDeploy' ? bulkDeploy(gateway, /** @type {BulkDeployMessage} */ (/** @type {unknown} */ (message))) : undefined),
     close: async () => {
       await gateway.close();
       await rm(dataDir, { recursive: true, force: true });

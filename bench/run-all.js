@@ -5,15 +5,23 @@ import { fileURLToPath } from 'node:url';
 
 const benchDir = fileURLToPath(new URL('./', import.meta.url));
 
-/** @returns {Promise<string[]>} benchmark names, sorted */
+/**
+ * Every folder with a run.js (today: deploy-scale, leftover, swap-under-load, throughput), or only those named in
+ * `BENCHMARKS` (comma-separated), which must exist.
+ * @returns {Promise<string[]>} benchmark names, sorted
+ */
 async function listBenchmarks() {
+  /** @type {string[]} */
   const names = [];
   for (const entry of await readdir(benchDir, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     const found = await stat(`${benchDir}${entry.name}/run.js`).then(() => true, () => false);
     if (found) names.push(entry.name);
   }
-  return names.sort();
+  const wanted = (process.env.BENCHMARKS ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const unknown = wanted.filter((n) => !names.includes(n));
+  if (unknown.length > 0) throw new Error(`BENCHMARKS: no benchmark named ${unknown.join(', ')} (there are: ${names.sort().join(', ')})`);
+  return (wanted.length > 0 ? names.filter((n) => wanted.includes(n)) : names).sort();
 }
 
 /** @type {import('node:child_process').ChildProcess | undefined} */
@@ -59,7 +67,15 @@ function runBenchmark(name) {
 /** @type {Record<string, unknown>} */
 const results = {};
 let ok = true;
-for (const name of await listBenchmarks()) {
+/** @type {string[]} */
+let names = [];
+try {
+  names = await listBenchmarks();
+} catch (err) {
+  process.stderr.write(`run-all: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+for (const name of names) {
   if (interrupted) break;
   process.stderr.write(`run-all: ${name}\n`);
   const { exitCode, result } = await runBenchmark(name);

@@ -1,4 +1,5 @@
 // The child side of the bench process protocol: start a server, print one JSON ready line, close it when told or orphaned.
+import { answerProbe } from './answer-probe.js';
 
 const CLOSE_DEADLINE_MS = 5_000;
 
@@ -6,6 +7,9 @@ const CLOSE_DEADLINE_MS = 5_000;
  * @typedef {object} ChildServer
  * @property {Record<string, unknown>} info  merged into the ready line, e.g. `{ urls: { … } }`
  * @property {() => Promise<void>} close
+ * @property {(message: { type: string } & Record<string, unknown>) => Promise<Record<string, unknown>> | undefined} [answer]
+ *   answers a message of this child's own (not a probe), or returns undefined when it is not one; the answer is
+ *   sent with the message's `type`, a rejection as `{ type, error }`
  */
 
 /**
@@ -33,9 +37,20 @@ export function runChild(start) {
   process.on('SIGINT', stop);
   // The parent's IPC channel closes when the parent dies, even by SIGKILL: no orphan keeps serving.
   process.on('disconnect', stop);
-  // CPU time is what a contended 2-core machine measures most steadily; the parent asks for it around each run.
-  process.on('message', (/** @type {{ type?: unknown } | null} */ message) => {
-    if (message?.type === 'cpuUsage') process.send?.({ type: 'cpuUsage', usage: process.cpuUsage() });
+  // CPU time is what a contended 2-core machine measures most steadily; the parent asks for it around each run,
+  // and for event-loop delay and memory where a benchmark measures those (answer-probe.js).
+  process.on('message', (/** @type {import('./answer-probe.js').ProbeMessage} */ message) => {
+    const answer = answerProbe(message);
+    if (answer) {
+      process.send?.(answer);
+      return;
+    }
+    if (typeof message?.type !== 'string') return;
+    const own = /** @type {{ type: string } & Record<string, unknown>} */ (message);
+    void started.then((server) => server.answer?.(own)).then(
+      (reply) => reply && process.send?.({ ...reply, type: own.type }),
+      (err) => process.send?.({ type: own.type, error: err instanceof Error ? err.message : String(err) }),
+    );
   });
   process.channel?.unref();
 

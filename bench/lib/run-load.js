@@ -12,7 +12,20 @@ const REQUEST_TIMEOUT_S = 10;
  * @property {number} connections
  * @property {number} pipelining
  * @property {number} durationS
+ * @property {AutocannonRequest[]} [requests]  cycled through by each connection (default: GET `url`)
+ * @property {Promise<unknown>} [until]        ends the run early once settled
  */
+
+/**
+ * One entry of autocannon's `requests` option (autocannon ships no types). `onResponse` gets the response body and
+ * headers, for checks of what came back.
+ * @typedef {{
+ *   method?: string,
+ *   path?: string,
+ *   headers?: Record<string, string>,
+ *   body?: string | Buffer,
+ *   onResponse?: (status: number, body: string, context: unknown, headers: Record<string, string>) => void,
+ * }} AutocannonRequest
 
 /**
  * @typedef {object} LoadSummary
@@ -62,6 +75,7 @@ export function runLoad(options) {
       pipelining: options.pipelining,
       duration: options.durationS,
       timeout: REQUEST_TIMEOUT_S,
+      ...(options.requests ? { requests: options.requests } : {}),
     }, (/** @type {Error | null} */ err, /** @type {AutocannonResult} */ result) => {
       clearTimeout(watchdog);
       if (err) {
@@ -92,6 +106,8 @@ export function runLoad(options) {
     instance.on('response', (/** @type {unknown} */ _client, /** @type {number} */ _statusCode, /** @type {number} */ _bytes, /** @type {number} */ responseTimeMs) => {
       latencyUs.record(Math.max(1, Math.round(responseTimeMs * 1000)));
     });
+    const stop = () => instance.stop();
+    options.until?.then(stop, stop);
     watchdog = setTimeout(() => {
       stoppedByWatchdog = true;
       instance.stop();

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 const READY_TIMEOUT_MS = 20_000;
 const STOP_GRACE_MS = 5_000;
 const STDERR_TAIL_CHARS = 2_000;
-const CPU_USAGE_TIMEOUT_MS = 5_000;
+const ASK_TIMEOUT_MS = 5_000;
 
 /**
  * @typedef {object} StartedChild
@@ -16,6 +16,9 @@ const CPU_USAGE_TIMEOUT_MS = 5_000;
  * @property {() => string} stderrTail        the last few KB the child wrote to stderr
  * @property {() => number} stderrLines       lines the child wrote to stderr so far (log lines, for a gateway)
  * @property {() => Promise<NodeJS.CpuUsage>} cpuUsage  the child's process.cpuUsage(), asked over IPC
+ * @property {(message: { type: string } & Record<string, unknown>, timeoutMs?: number) => Promise<Record<string, unknown>>} ask
+ *   sends a probe (answer-probe.js) and resolves with the child's answer of the same `type`, one at a time per type;
+ *   rejects after `timeoutMs` (default 5 s; a full GC of a large heap needs more)
  * @property {() => Promise<void>} close      SIGTERM, then SIGKILL after a grace; resolves once the child is gone
  */
 
@@ -24,11 +27,12 @@ const CPU_USAGE_TIMEOUT_MS = 5_000;
  * child's one-line JSON ready message. On any start-up failure the child is killed before this rejects.
  * @param {string} script absolute path
  * @param {unknown} spec
- * @param {{ name: string }} options
+ * @param {{ name: string, nodeArgs?: string[] }} options  `nodeArgs` go before the script, e.g. `--expose-gc`
  * @returns {Promise<StartedChild>}
  */
 export async function startChild(script, spec, options) {
-  const child = spawn(process.execPath, [script, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const args = [...(options.nodeArgs ?? []), script, JSON.stringify(spec)];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   // The channel lets the child notice our death and answer CPU-usage questions; it must not keep us alive.
   child.channel?.unref();
   let exited = false;
@@ -91,25 +95,38 @@ export async function startChild(script, spec, options) {
     throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- ${options.name} stderr ---\n${stderr}`, { cause: err });
   }
 
-  /** @returns {Promise<NodeJS.CpuUsage>} */
-  const cpuUsage = () => new Promise((resolve, reject) => {
+  /** @type {StartedChild['ask']} */
+  const ask = (message, timeoutMs = ASK_TIMEOUT_MS) => new Promise((resolve, reject) => {
     if (exited) {
       reject(new Error(`${options.name}: has exited`));
       return;
     }
-    const onMessage = (/** @type {{ type?: unknown, usage?: NodeJS.CpuUsage } | null} */ message) => {
-      if (message?.type !== 'cpuUsage' || !message.usage) return;
+    const onMessage = (/** @type {Record<string, unknown> | null} */ answer) => {
+      if (answer?.type !== message.type) return;
       clearTimeout(timer);
       child.off('message', onMessage);
-      resolve(message.usage);
+      resolve(answer);
     };
     const timer = setTimeout(() => {
       child.off('message', onMessage);
-      reject(new Error(`${options.name}: no CPU usage answer within ${CPU_USAGE_TIMEOUT_MS} ms`));
-    }, CPU_USAGE_TIMEOUT_MS);
+      reject(new Error(`${options.name}: no ${message.type} answer within ${timeoutMs} ms`));
+    }, timeoutMs);
     child.on('message', onMessage);
-    child.send({ type: 'cpuUsage' });
+    // A child that dies while working on the answer must not leave the caller waiting for the timeout.
+    void exit.then(() => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      reject(new Error(`${options.name}: exited before answering ${message.type}`));
+    });
+    child.send(message);
   });
+
+  /** @returns {Promise<NodeJS.CpuUsage>} */
+  const cpuUsage = async () => {
+    const answer = await ask({ type: 'cpuUsage' });
+    if (!answer.usage) throw new Error(`${options.name}: a CPU usage answer without usage`);
+    return /** @type {NodeJS.CpuUsage} */ (answer.usage);
+  };
 
   return {
     name: options.name,
@@ -119,6 +136,7 @@ export async function startChild(script, spec, options) {
     stderrTail: () => stderr,
     stderrLines: () => stderrLines,
     cpuUsage,
+    ask,
     close,
   };
 }
