@@ -68,13 +68,20 @@ export function createRetirements(options: RetirementsOptions): Retirements {
   };
 
   const arm = (key: string, record: DeploymentRecord, deployed: DeployedRevision | undefined): void => {
+    // A revision undeployed with a delay and then replaced within it is armed again: the newer plan wins.
+    const earlier = pending.get(key);
+    if (earlier) {
+      clearTimeout(earlier.timer);
+      pending.delete(key);
+      earlier.finish();
+    }
     const delayMs = Math.max(0, (record.undeployAt ?? 0) - options.now());
     let finish = (): void => {};
     const done = new Promise<void>((resolve) => {
       finish = resolve;
     });
     const timer = setTimeout(() => {
-      pending.delete(key);
+      if (pending.get(key)?.timer === timer) pending.delete(key);
       options.onUndeployDue(record)
         .catch((err: unknown) => logger.error({ err, api: record.api, revision: record.revision }, 'undeploying a replaced revision failed; the next start retries'))
         .finally(() => {

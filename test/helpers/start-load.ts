@@ -38,9 +38,13 @@ export interface LoadOptions {
   readonly request: LoadRequest | ((loop: number, sequence: number) => LoadRequest);
   /** Concurrent loops, one keep-alive connection each (pipelining 1). */
   readonly connections: number;
-  /** Hard bounds: the loops stop on their own after this many requests in all, or this long. */
+  /**
+   * Hard bounds: the loops stop on their own after this many requests in all, or this long; a loop also stops after
+   * this many transport errors in a row (the gateway is gone, e.g. a failed test closed it before stop()).
+   */
   readonly maxRequests?: number;
   readonly maxDurationMs?: number;
+  readonly maxConsecutiveErrors?: number;
   readonly describe?: (response: LoadResponse) => string | undefined;
 }
 
@@ -51,6 +55,7 @@ export interface LoadSummary {
   readonly errors: number;
   /** TCP connections the clients opened: `connections` when no connection was ever lost. */
   readonly connects: number;
+  /** Connections that ended, the ones stop() closes included. */
   readonly disconnects: number;
   readonly durationMs: number;
   readonly results: readonly LoadResult[];
@@ -66,6 +71,7 @@ export interface Load {
 
 const DEFAULT_MAX_REQUESTS = 50_000;
 const DEFAULT_MAX_DURATION_MS = 15_000;
+const DEFAULT_MAX_CONSECUTIVE_ERRORS = 100;
 
 function assertLoopback(origin: string): void {
   const host = new URL(origin).hostname;
@@ -81,10 +87,12 @@ export function startLoad(options: LoadOptions): Load {
   assertLoopback(options.origin);
   const maxRequests = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
   const maxDurationMs = options.maxDurationMs ?? DEFAULT_MAX_DURATION_MS;
+  const maxConsecutiveErrors = options.maxConsecutiveErrors ?? DEFAULT_MAX_CONSECUTIVE_ERRORS;
   const startedAtMs = performance.now();
   const results: LoadResult[] = [];
   const waiters = new Set<{ predicate: (r: LoadResult) => boolean; resolve: (r: LoadResult) => void; reject: (err: Error) => void }>();
   let stopping = false;
+  let ended = false;
   let sent = 0;
   let connects = 0;
   let disconnects = 0;
@@ -103,8 +111,9 @@ export function startLoad(options: LoadOptions): Load {
     const client = new Client(options.origin, { pipelining: 1, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 });
     client.on('connect', () => connects++);
     client.on('disconnect', () => disconnects++);
+    let consecutiveErrors = 0;
     try {
-      for (let sequence = 0; !stopping && sent < maxRequests && performance.now() - startedAtMs < maxDurationMs; sequence++) {
+      for (let sequence = 0; !stopping && sent < maxRequests && consecutiveErrors < maxConsecutiveErrors && performance.now() - startedAtMs < maxDurationMs; sequence++) {
         sent++;
         const spec = typeof options.request === 'function' ? options.request(loop, sequence) : options.request;
         const began = performance.now();
@@ -117,6 +126,7 @@ export function startLoad(options: LoadOptions): Load {
           });
           const body = Buffer.from(await response.body.arrayBuffer());
           const revision = response.headers['x-baton-revision'];
+          consecutiveErrors = 0;
           record({
             loop,
             status: response.statusCode,
@@ -127,6 +137,7 @@ export function startLoad(options: LoadOptions): Load {
             endedAtMs: performance.now(),
           });
         } catch (err) {
+          consecutiveErrors++;
           record({ loop, status: 0, revision: undefined, label: undefined, error: toErrorCode(err), startedAtMs: began, endedAtMs: performance.now() });
         }
       }
@@ -137,6 +148,7 @@ export function startLoad(options: LoadOptions): Load {
 
   const loops = Array.from({ length: options.connections }, (_, loop) => runLoop(loop));
   const finished = Promise.all(loops).then(() => {
+    ended = true;
     for (const waiter of waiters) waiter.reject(new Error(`load ended before the awaited response (${results.length} responses)`));
     waiters.clear();
   });
@@ -146,7 +158,7 @@ export function startLoad(options: LoadOptions): Load {
     waitFor(predicate) {
       const found = results.find(predicate);
       if (found) return Promise.resolve(found);
-      if (stopping) return Promise.reject(new Error('load is stopped'));
+      if (stopping || ended) return Promise.reject(new Error(`load ended before the awaited response (${results.length} responses)`));
       return new Promise((resolve, reject) => waiters.add({ predicate, resolve, reject }));
     },
     async stop() {

@@ -30,7 +30,8 @@ export interface SwapTarget {
   /** Connections accepted so far, and open now. */
   readonly connectionCount: number;
   readonly openConnections: number;
-  waitForHeads(count: number): Promise<void>;
+  /** Resolves once `count` heads have arrived whose path (without query) ends with `pathSuffix` (default: any). */
+  waitForHeads(count: number, pathSuffix?: string): Promise<void>;
   /** Resolves once at most `count` connections are open (the gateway's pools let go of theirs). */
   waitForOpenConnectionsAtMost(count: number): Promise<void>;
   /** Lets every held stream, and every later one, trickle the rest of its body. */
@@ -43,15 +44,16 @@ export async function startSwapTarget(options: SwapTargetOptions): Promise<SwapT
   const streamChunkBytes = options.streamChunkBytes ?? 4096;
   const streamIntervalMs = options.streamIntervalMs ?? 50;
   const sockets = new Set<Socket>();
-  const headWaiters: Array<{ count: number; resolve: () => void }> = [];
+  const headPaths: string[] = [];
+  const headWaiters: Array<{ count: number; pathSuffix: string; resolve: () => void }> = [];
   const socketWaiters: Array<{ count: number; resolve: () => void }> = [];
   let held: Array<() => void> = [];
   let released = false;
-  let heads = 0;
   let connectionCount = 0;
 
-  const notify = (waiters: Array<{ count: number; resolve: () => void }>, isMet: (count: number) => boolean): void => {
-    for (const waiter of waiters.filter((w) => isMet(w.count))) {
+  const countHeads = (pathSuffix: string): number => headPaths.filter((path) => path.endsWith(pathSuffix)).length;
+  const notify = <W extends { count: number; resolve: () => void }>(waiters: W[], isMet: (waiter: W) => boolean): void => {
+    for (const waiter of waiters.filter(isMet)) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve();
     }
@@ -95,9 +97,10 @@ export async function startSwapTarget(options: SwapTargetOptions): Promise<SwapT
   };
 
   const server = createServer((req, res) => {
-    heads++;
-    notify(headWaiters, (count) => heads >= count);
-    if ((req.url ?? '').split('?')[0]!.endsWith('/stream')) {
+    const path = (req.url ?? '').split('?')[0]!;
+    headPaths.push(path);
+    notify(headWaiters, (w) => countHeads(w.pathSuffix) >= w.count);
+    if (path.endsWith('/stream')) {
       req.resume();
       stream(res);
     } else {
@@ -111,7 +114,7 @@ export async function startSwapTarget(options: SwapTargetOptions): Promise<SwapT
     sockets.add(socket);
     socket.on('close', () => {
       sockets.delete(socket);
-      notify(socketWaiters, (count) => sockets.size <= count);
+      notify(socketWaiters, (w) => sockets.size <= w.count);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -120,7 +123,7 @@ export async function startSwapTarget(options: SwapTargetOptions): Promise<SwapT
   return {
     url: `http://127.0.0.1:${port}`,
     get heads() {
-      return heads;
+      return headPaths.length;
     },
     get connectionCount() {
       return connectionCount;
@@ -128,9 +131,9 @@ export async function startSwapTarget(options: SwapTargetOptions): Promise<SwapT
     get openConnections() {
       return sockets.size;
     },
-    waitForHeads(count) {
-      if (heads >= count) return Promise.resolve();
-      return new Promise((resolve) => headWaiters.push({ count, resolve }));
+    waitForHeads(count, pathSuffix = '') {
+      if (countHeads(pathSuffix) >= count) return Promise.resolve();
+      return new Promise((resolve) => headWaiters.push({ count, pathSuffix, resolve }));
     },
     waitForOpenConnectionsAtMost(count) {
       if (sockets.size <= count) return Promise.resolve();

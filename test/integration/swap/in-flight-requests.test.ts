@@ -1,4 +1,5 @@
-// Plan A.2: slow streams and slow uploads started before a swap finish whole on the old revision; later requests get the new one.
+// Requests in flight while a revision leaves (plan A.2, A.7): across a swap they finish whole on the old revision while
+// new ones get the new revision; across an undeploy with a delay the revision serves until the delay ends, then 404s.
 import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { setTimeout as pace } from 'node:timers/promises';
@@ -73,6 +74,7 @@ function startUpload(origin: string): { done: Promise<Finished>; finish(): Promi
   };
 }
 
+// Plan A.2: slow streams and slow uploads started before a swap.
 describe('in-flight requests across a revision swap', () => {
   let gw: TestGateway | undefined;
   let target: SwapTarget | undefined;
@@ -96,7 +98,7 @@ describe('in-flight requests across a revision swap', () => {
     const streams = Array.from({ length: 4 }, () => streamThroughGateway(origin));
     const uploads = Array.from({ length: 3 }, () => startUpload(origin));
     // Every one of them has been routed (the gateway forwarded its head) before the deploy starts.
-    await target.waitForHeads(streams.length + uploads.length);
+    await Promise.all([target.waitForHeads(streams.length, '/stream'), target.waitForHeads(uploads.length, '/upload')]);
 
     const deployed = await deployRevisionOverHttp(gw.admin, SWAP_API, r2, { delaySeconds });
     // The old revision takes no new traffic from here on, even while its delay runs.
@@ -130,5 +132,73 @@ describe('in-flight requests across a revision swap', () => {
     await gw.gateway.deployments.settle();
     const listing = await gw.admin.get(`/v1/organizations/demo/apis/${SWAP_API}/deployments`);
     expect(listing.json<{ environment: Array<{ revision: Array<{ name: string }> }> }>().environment.flatMap((e) => e.revision.map((r) => r.name))).toEqual([String(r2)]);
+  });
+});
+
+// Plan A.7: an undeploy with a delay under load.
+
+/** The fault code of a data-plane error body, or `ok` for a 2xx. */
+function toOutcome(status: number, body: Buffer): string {
+  if (status >= 200 && status < 300) return 'ok';
+  try {
+    return `${status} ${String((JSON.parse(body.toString('utf8')) as { fault?: { detail?: { errorcode?: unknown } } }).fault?.detail?.errorcode)}`;
+  } catch {
+    return `${status} (no fault body)`;
+  }
+}
+
+describe('undeploy with a delay', () => {
+  let gw: TestGateway | undefined;
+  let target: SwapTarget | undefined;
+  let client: Client | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await gw?.close();
+    await target?.close();
+    client = undefined;
+    gw = undefined;
+    target = undefined;
+  });
+
+  it('keeps serving for the delay, then answers the no-proxy 404; requests in flight finish with 200', async () => {
+    target = await startSwapTarget({ label: 'only', streamChunks: 10, streamIntervalMs: 30 });
+    gw = await startSwapGateway();
+    const revision = await importRevisionOverHttp(gw.admin, SWAP_API, await packSwapProxy({ targetUrl: target.url }));
+    await deployRevisionOverHttp(gw.admin, SWAP_API, revision);
+    const load = startLoad({
+      origin: gw.url(),
+      request: { path: '/swap/undeploy' },
+      connections: 4,
+      maxDurationMs: 10_000,
+      describe: (response) => toOutcome(response.status, response.body),
+    });
+    await load.waitFor((r) => r.status === 200);
+    client = new Client(gw.url());
+    const stream = client.request({ method: 'GET', path: '/swap/stream' });
+    await target.waitForHeads(1, '/stream');
+
+    const sentAtMs = performance.now();
+    const undeployed = await gw.admin.delete(`/v1/organizations/demo/environments/test/apis/${SWAP_API}/revisions/${revision}/deployments`, { query: { delay: 1 } });
+    expect(undeployed.status).toBe(200);
+    expect(undeployed.json<{ state: string }>().state).toBe('undeployed');
+    const first404 = await load.waitFor((r) => r.status === 404);
+    // The stream started before the undeploy outlives the revision's routing, and still ends whole.
+    target.releaseStreams();
+    const response = await stream;
+    const hash = createHash('sha256');
+    for await (const chunk of response.body) hash.update(chunk as Buffer);
+    const checkedAtMs = performance.now();
+    await load.waitFor((r) => r.startedAtMs > checkedAtMs);
+    const summary = await load.stop();
+
+    expect([response.statusCode, response.headers['x-baton-revision'], hash.digest('hex') === response.headers['x-body-sha256']]).toEqual([200, toRevisionHeader(revision), true]);
+    expect(summary.errors).toBe(0);
+    expect([...new Set(summary.results.map((r) => r.label))].sort()).toEqual(['404 messaging.adaptors.http.flow.ApplicationNotFound', 'ok']);
+    // No 404 before the delay is over, and no 200 for a request started after the first 404.
+    expect(first404.endedAtMs - sentAtMs).toBeGreaterThanOrEqual(1_000);
+    expect(summary.results.filter((r) => r.status === 404 && r.endedAtMs - sentAtMs < 1_000)).toEqual([]);
+    expect(summary.results.filter((r) => r.status === 200 && r.startedAtMs > first404.endedAtMs)).toEqual([]);
+    await gw.gateway.deployments.settle();
+    expect((await gw.admin.get(`/v1/organizations/demo/apis/${SWAP_API}/deployments`)).json<{ environment: unknown[] }>().environment).toEqual([]);
   });
 });

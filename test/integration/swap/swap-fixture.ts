@@ -30,11 +30,21 @@ export function packSwapProxy(spec: SwapProxySpec): Promise<Uint8Array> {
   });
 }
 
-/** A gateway whose access log is off: thousands of parsed log lines would only slow the load down. */
+/**
+ * Environment `test` with its plain-HTTP virtual host only (no certificate to generate at each start), and no
+ * access log: thousands of parsed log lines would only slow the load down.
+ */
 export function startSwapGateway(options: StartGatewayOptions = {}): Promise<TestGateway> {
   return startGateway({
     ...options,
-    customize: (config) => ({ ...config, logging: { ...config.logging, accessLog: false } }),
+    customize: (config) => ({
+      ...config,
+      organizations: config.organizations.map((org) => ({
+        ...org,
+        environments: org.environments.filter((env) => env.name === 'test').map((env) => ({ ...env, virtualHosts: env.virtualHosts.filter((vh) => !vh.tls) })),
+      })),
+      logging: { ...config.logging, accessLog: false },
+    }),
   });
 }
 

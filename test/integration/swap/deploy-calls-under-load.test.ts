@@ -1,4 +1,5 @@
-// Plan A.6: a revision that cannot run is refused with 4xx and a reason; live traffic and listings stay as they were.
+// Deploy calls under load (plan A.6, A.9): a revision that cannot run is refused and changes nothing; concurrent
+// deploys of one proxy all answer, and the one acknowledged last serves. The data plane sees only 2xx throughout.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminResponse } from '../../helpers/admin-client.js';
 import { deployOverHttp, deployRevisionOverHttp, importOverHttp, importRevisionOverHttp } from '../../helpers/deploy-over-http.js';
@@ -9,6 +10,7 @@ import { startLoad } from '../../helpers/start-load.js';
 import { startSwapTarget, type SwapTarget } from '../../helpers/start-swap-target.js';
 import { SWAP_API, SWAP_BASE_PATH, packSwapProxy, startSwapGateway, toRevisionHeader } from './swap-fixture.js';
 
+// Plan A.6: revisions that cannot run.
 interface Refusal {
   /** Which call must fail: the import itself, or the deploy of the (stored) revision. */
   readonly refusedAt: 'import' | 'deploy';
@@ -119,5 +121,59 @@ describe('a rejected revision', () => {
     expect({ non2xx: summary.non2xx, errors: summary.errors }).toEqual({ non2xx: 0, errors: 0 });
     expect(summary.results.filter((r) => r.revision !== toRevisionHeader(live))).toEqual([]);
     expect([...gw.gateway.runtimes.get('demo/test')!.deployed.keys()]).toEqual([toRevisionHeader(live)]);
+  });
+});
+
+// Plan A.9: concurrent deploys of one proxy.
+
+/** The order each round sends its 20 deploy calls in. */
+const rounds: ReadonlyArray<(revisions: readonly number[]) => number[]> = [
+  (revisions) => [...revisions],
+  (revisions) => [...revisions.filter((_, i) => i % 2 === 1), ...revisions.filter((_, i) => i % 2 === 0)].reverse(),
+];
+
+describe('concurrent deploys of one proxy', () => {
+  let gw: TestGateway | undefined;
+  let target: SwapTarget | undefined;
+  afterEach(async () => {
+    await gw?.close();
+    await target?.close();
+    gw = undefined;
+    target = undefined;
+  });
+
+  it('all return 200 or 409, and afterwards exactly the revision acknowledged last serves and is listed', async () => {
+    target = await startSwapTarget({ label: 'only' });
+    gw = await startSwapGateway();
+    const zip = await packSwapProxy({ targetUrl: target.url });
+    const revisions: number[] = [];
+    for (let i = 0; i < 20; i++) revisions.push(await importRevisionOverHttp(gw.admin, SWAP_API, zip));
+    await deployRevisionOverHttp(gw.admin, SWAP_API, revisions[0]!);
+    const load = startLoad({ origin: gw.url(), request: { path: '/swap/concurrent' }, connections: 4, maxDurationMs: 15_000 });
+    await load.waitFor((r) => r.status === 200);
+
+    for (const [round, order] of rounds.entries()) {
+      const acknowledged: number[] = [];
+      const statuses = await Promise.all(order(revisions).map(async (revision) => {
+        const { response } = await deployOverHttp(gw!.admin, SWAP_API, revision, { override: true, delaySeconds: 0 });
+        if (response.status === 200) acknowledged.push(revision);
+        return response.status;
+      }));
+      // Serialized (200) or refused as concurrent (409) are both allowed (reliability §1.6); anything else is not.
+      expect(statuses.filter((status) => status !== 200 && status !== 409), `round ${round}`).toEqual([]);
+      const last = acknowledged.at(-1)!;
+      expect(last, `round ${round}`).toBeDefined();
+      await gw.gateway.deployments.settle();
+
+      expect([...gw.gateway.runtimes.get('demo/test')!.deployed.keys()], `round ${round}`).toEqual([toRevisionHeader(last)]);
+      const listing = (await gw.admin.get(`/v1/organizations/demo/environments/test/apis/${SWAP_API}/deployments`)).json<{ revision: Array<{ name: string; state: string }> }>();
+      expect(listing.revision.map((r) => [r.name, r.state]), `round ${round}`).toEqual([[String(last), 'deployed']]);
+      const settledAtMs = performance.now();
+      expect((await load.waitFor((r) => r.startedAtMs > settledAtMs)).revision, `round ${round}`).toBe(toRevisionHeader(last));
+    }
+    const summary = await load.stop();
+
+    expect({ non2xx: summary.non2xx, errors: summary.errors }).toEqual({ non2xx: 0, errors: 0 });
+    expect(summary.results.filter((r) => !revisions.map(toRevisionHeader).includes(r.revision ?? ''))).toEqual([]);
   });
 });
