@@ -41,6 +41,8 @@ export interface OrganizationConfig {
   /** Organization properties, e.g. `features.isHTTPStatusTooManyRequestEnabled` → `"true"`. No prototype. */
   readonly properties: Readonly<Record<string, string>>;
   readonly environments: readonly EnvironmentConfig[];
+  /** An ADMIN may accept a promotion they requested themselves (absent means false: four eyes). */
+  readonly allowSelfApproval?: boolean;
 }
 
 export interface EnvironmentConfig {
@@ -126,6 +128,8 @@ export type LeftoverRevisionPolicy = 'keep' | 'undeploy' | 'refuse';
 
 export interface DeploymentsConfig {
   readonly leftoverRevisions: LeftoverRevisionPolicy;
+  /** Deploy history records kept per environment; past it the oldest non-persistent ones are deleted (≥ 1). */
+  readonly historyRetention: number;
 }
 
 export interface LoggingConfig {

@@ -20,6 +20,7 @@ import { startDemoTargets } from './demo/start-demo-targets.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
 import { createDefaultPolicyRegistry } from './policies/default-policy-registry.js';
 import type { PolicyRegistry } from './policies/policy-registry.js';
+import { createPromotionService } from './promotions/promotion-service.js';
 import { createRevisionService, type RevisionService } from './revisions/revision-service.js';
 import { seedSamples } from './seed-samples.js';
 import { createFileStore } from './store/create-file-store.js';
@@ -120,7 +121,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
         }));
       }
     }
-    const deployments = createDeploymentService({ store, revisions, runtimes, logger, now, drainCeilingMs: config.timeouts.drainCeilingMs, leftoverRevisions: config.deployments.leftoverRevisions });
+    const deployments = createDeploymentService({ store, revisions, runtimes, logger, now, drainCeilingMs: config.timeouts.drainCeilingMs, leftoverRevisions: config.deployments.leftoverRevisions, historyRetention: config.deployments.historyRetention });
     closers.push(async () => {
       await deployments.close();
       await Promise.all([...runtimes.values()].flatMap((r) => [...r.deployed.values()].map((d) => d.compiled.close())));
@@ -186,7 +187,8 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
       leftoverRevisions: () => deployments.countLeftovers(),
       deployedRevisions: () => new Map([...runtimes].map(([key, runtime]) => [key, runtime.deployed.size])),
     });
-    const adminDeps: AdminDeps = { config, store, revisions, deployments, runtimes, access, audit, logger, now, boundPort, metrics };
+    const promotions = createPromotionService({ store, revisions, deployments, runtimes, organizations: config.organizations, audit, logger, now });
+    const adminDeps: AdminDeps = { config, store, revisions, deployments, promotions, runtimes, access, audit, logger, now, boundPort, metrics };
     const admin: AdminServer = await createAdminServer({
       host: config.admin.host,
       port: config.admin.port,

@@ -6,6 +6,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { DeploymentService } from '../deployments/deployment-service.js';
 import type { EnvironmentRuntime } from '../deployments/environment-runtime.js';
 import type { Metrics } from '../metrics/create-metrics.js';
+import type { PromotionService } from '../promotions/promotion-service.js';
 import type { RevisionService } from '../revisions/revision-service.js';
 import type { Store } from '../store/store.js';
 
@@ -14,6 +15,7 @@ export interface AdminDeps {
   readonly store: Store;
   readonly revisions: RevisionService;
   readonly deployments: DeploymentService;
+  readonly promotions: PromotionService;
   /** Runtimes by `${organization}/${environment}`. */
   readonly runtimes: ReadonlyMap<string, EnvironmentRuntime>;
   readonly access: AccessService;

@@ -64,6 +64,7 @@ export const defaultConfig = {
   },
   deployments: {
     leftoverRevisions: 'keep' as 'keep' | 'undeploy' | 'refuse', // a revision left at another base path by a deploy: keep it (Apigee), undeploy it, or refuse the deploy
+    historyRetention: 100, // deploy history records kept per environment; past it the oldest non-persistent ones are deleted
   },
   logging: {
     level: 'info', // pino level: fatal, error, warn, info, debug, trace or silent

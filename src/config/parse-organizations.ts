@@ -19,7 +19,7 @@ import {
   toShownValue,
 } from './config-reader.js';
 
-const organizationKeys = ['name', 'displayName', 'properties', 'environments'] as const;
+const organizationKeys = ['name', 'displayName', 'properties', 'environments', 'allowSelfApproval'] as const;
 const environmentKeys = ['name', 'description', 'properties', 'virtualHosts', 'targetServers'] as const;
 const targetServerKeys = ['name', 'host', 'port', 'enabled', 'ssl'] as const;
 const targetServerSslKeys = ['enabled', 'ignoreValidationErrors'] as const;
@@ -46,6 +46,7 @@ function parseOrganization(problems: ConfigProblems, raw: unknown, path: string,
     displayName: readString(problems, section.displayName, joinPath(path, 'displayName'), name),
     properties: readProperties(problems, section.properties, joinPath(path, 'properties')),
     environments,
+    allowSelfApproval: readBoolean(problems, section.allowSelfApproval, joinPath(path, 'allowSelfApproval'), false),
   };
 }
 

@@ -104,7 +104,10 @@ const leftoverPolicies: readonly LeftoverRevisionPolicy[] = ['keep', 'undeploy',
 export function parseDeployments(problems: ConfigProblems, raw: unknown): DeploymentsConfig {
   const defaults = defaultConfig.deployments;
   const section = readSection(problems, raw, 'deployments', Object.keys(defaults));
-  return { leftoverRevisions: readEnum(problems, section.leftoverRevisions, 'deployments.leftoverRevisions', leftoverPolicies, defaults.leftoverRevisions) };
+  return {
+    leftoverRevisions: readEnum(problems, section.leftoverRevisions, 'deployments.leftoverRevisions', leftoverPolicies, defaults.leftoverRevisions),
+    historyRetention: readInteger(problems, section.historyRetention, 'deployments.historyRetention', positiveRange, defaults.historyRetention),
+  };
 }
 
 const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

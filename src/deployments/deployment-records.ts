@@ -21,7 +21,12 @@ export interface DeploymentRecord {
 }
 
 export function toDeploymentKey(organization: string, environment: string, api: string, revision: number): string {
-  return `${organization}/${environment}/${api}/${String(revision).padStart(10, '0')}`;
+  return `${toDeploymentKeyPrefix(organization, environment, api)}${String(revision).padStart(10, '0')}`;
+}
+
+/** The keys of one proxy's deployments in an environment start with this (proxy names cannot contain `/`, compat §1.5). */
+export function toDeploymentKeyPrefix(organization: string, environment: string, api: string): string {
+  return `${organization}/${environment}/${api}/`;
 }
 
 /** Deployment base path normalization (compat §3.2): leading `/` added, trailing `/` dropped except on `/`. */

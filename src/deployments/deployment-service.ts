@@ -1,15 +1,22 @@
-// Deploys and undeploys revisions per environment: compile beside the live state, persist, then swap; retire what left.
+// Deploys and undeploys revisions per environment, one change at a time, each with its deploy history record; retires what left.
 import type { Logger } from 'pino';
 import type { LeftoverRevisionPolicy } from '../config.js';
 import type { ProxyBundle } from '../bundle/proxy-bundle.js';
 import { AdminError, BundleError } from '../errors.js';
 import type { DeployedRevision } from '../dataplane/deployed-revision.js';
+import type { DeployHistoryKind, DeployHistoryRecord } from '../history/deploy-history-record.js';
+import { createDeployHistory, type DeployHistoryFilter, type DeployHistoryPage } from '../history/deploy-history.js';
 import type { RevisionRecord } from '../revisions/revision-records.js';
 import type { RevisionService } from '../revisions/revision-service.js';
 import type { Store, StoreOp } from '../store/store.js';
-import { DEPLOYMENTS, normalizeDeploymentBasePath, toDeploymentKey, type DeploymentRecord } from './deployment-records.js';
+import { applyEnvironmentChange, toEnvironmentChangeHistoryBase, type EnvironmentChangeInput, type EnvironmentChangeResult } from './apply-environment-change.js';
+import { deployRevision, toDeployHistoryBase, toUndeployHistoryBase, undeployRevision } from './deploy-revision.js';
+import type { DeploymentContext } from './deployment-context.js';
+import { DEPLOYMENTS, toDeploymentKeyPrefix, toDeploymentKey, type DeploymentRecord } from './deployment-records.js';
 import { toDeployedKey, type EnvironmentRuntime } from './environment-runtime.js';
 import { createRetirements } from './retirements.js';
+import { findRollbackTarget, rollbackToHistory, toRollbackHistoryBase, type RollbackInput } from './rollback-to-history.js';
+import { toFailureReason, toHistoryEntry, toUnchangedProxyHistory, type HistoryEntryBase } from './to-history-entry.js';
 
 export interface DeploymentServiceDeps {
   readonly store: Store;
@@ -22,6 +29,8 @@ export interface DeploymentServiceDeps {
   readonly drainCeilingMs: number;
   /** What a deploy does with revisions of the same proxy it would leave deployed at other base paths. */
   readonly leftoverRevisions: LeftoverRevisionPolicy;
+  /** Deploy history records kept per environment (default 100); persistent ones are never deleted by it. */
+  readonly historyRetention?: number;
 }
 
 export interface DeployInput {
@@ -41,12 +50,14 @@ export interface DeployInput {
 
 /** What a caller tells the deploy history about a change it makes. */
 export interface DeployHistoryNote {
-  readonly kind: 'deploy' | 'undeploy' | 'promotion' | 'group' | 'rollback';
+  readonly kind: DeployHistoryKind;
   readonly description?: string;
   /** A persistent record is never deleted by the retention limit. */
   readonly persistent?: boolean;
   /** What caused it, e.g. `promotion 7f3…` or `group payments`. */
   readonly source?: string;
+  /** The proxy group deployed (kind `group`): the history can be filtered by it. */
+  readonly group?: string;
 }
 
 export interface DeployResult {
@@ -60,6 +71,13 @@ export interface DeployResult {
    * them): leftover revisions, surfaced in the deploy response, the listings, the metrics and the log.
    */
   readonly leftovers: readonly DeploymentRecord[];
+  /** The deploy history record of this deploy. */
+  readonly history: DeployHistoryRecord;
+}
+
+export interface RollbackResult extends EnvironmentChangeResult {
+  /** The record that was restored. */
+  readonly target: DeployHistoryRecord;
 }
 
 /** A content change of a stored revision, parsed but not yet stored (revisions/ stages it). */
@@ -82,6 +100,21 @@ export interface DeploymentService {
   changeRevision<T>(task: (apply: (staged: StagedRevisionContent) => Promise<RevisionRecord>) => Promise<T>): Promise<T>;
   /** Runs a task with deployments held still (deleting revisions and proxies checks deployments inside it). */
   exclusive<T>(task: () => Promise<T>): Promise<T>;
+  /**
+   * Changes several proxies' deployments in one environment as one: everything is checked and compiled first, then
+   * one commit (with the history record) and one swap. A refusal changes nothing and is recorded as a failure.
+   */
+  applyEnvironmentChange(input: EnvironmentChangeInput): Promise<EnvironmentChangeResult>;
+  /**
+   * Restores what a history record shows after it, for the proxies it names, as one change with its own record
+   * (kind `rollback`). DeployHistoryRecordDoesNotExist (404); RollbackNotPossible (409) when a revision is gone.
+   */
+  rollback(input: RollbackInput): Promise<RollbackResult>;
+  /** Marks or unmarks a history record persistent; DeployHistoryRecordDoesNotExist (404). */
+  markHistory(input: { organization: string; environment: string; id: string; persistent: boolean }): Promise<DeployHistoryRecord>;
+  /** The environment's deploy history, newest first. */
+  listHistory(organization: string, environment: string, filter?: DeployHistoryFilter): DeployHistoryPage;
+  getHistory(organization: string, environment: string, id: string): DeployHistoryRecord | undefined;
   list(organization: string, filter?: { environment?: string; api?: string; revision?: number }): DeploymentRecord[];
   /** Live information about a deployed revision in an environment (in-flight requests, retirement, leftover). */
   inspect(record: DeploymentRecord): { inflight: number; retiringAt: number | undefined; leftover: boolean } | undefined;
@@ -97,6 +130,16 @@ export interface DeploymentService {
 
 function describeBundleError(err: unknown): string {
   return err instanceof BundleError ? err.problems.map((p) => `${p.file}: ${p.message}`).join('; ') : (err as Error).message;
+}
+
+/** A change's failure gets its own history record (best effort), then the error goes on to the caller. */
+async function withFailureRecord<T>(ctx: DeploymentContext, base: HistoryEntryBase, apis: readonly string[], work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    await ctx.recordFailure(base, apis, err);
+    throw err;
+  }
 }
 
 export function createDeploymentService(deps: DeploymentServiceDeps): DeploymentService {
@@ -116,7 +159,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     return runtime;
   };
 
-  const commit = async (ops: StoreOp[]): Promise<void> => {
+  const commit = async (ops: readonly StoreOp[]): Promise<void> => {
     try {
       await store.commit(ops);
     } catch (err) {
@@ -142,11 +185,16 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   });
 
   const list: DeploymentService['list'] = (organization, filter) => {
-    const prefix = filter?.environment ? `${organization}/${filter.environment}/` : `${organization}/`;
+    // With environment and proxy the prefix narrows to that proxy's records: O(log n + its deployments).
+    const prefix = filter?.environment
+      ? (filter.api ? toDeploymentKeyPrefix(organization, filter.environment, filter.api) : `${organization}/${filter.environment}/`)
+      : `${organization}/`;
     return store.list<DeploymentRecord>(DEPLOYMENTS, { prefix })
       .map((e) => e.value)
       .filter((r) => (!filter?.api || r.api === filter.api) && (filter?.revision === undefined || r.revision === filter.revision));
   };
+
+  const history = createDeployHistory({ store, now: deps.now, retention: deps.historyRetention });
 
   /** Deployed revisions of the proxy in the environment that are not the one deployed last: they serve other base paths. */
   const leftoversOf = (organization: string, environment: string, api: string): DeploymentRecord[] => {
@@ -163,100 +211,18 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     return record;
   };
 
-  const deployNow = async (input: DeployInput): Promise<DeployResult> => {
-    const runtime = runtimeOf(input.organization, input.environment);
-    const revision = loadRevision(input.organization, input.api, input.revision);
-    if (revision.problems.length > 0) throw new BundleError(revision.problems);
-    const basePath = normalizeDeploymentBasePath(input.basePath);
-    const key = toDeploymentKey(input.organization, input.environment, input.api, input.revision);
-    const existing = store.get<DeploymentRecord>(DEPLOYMENTS, key);
-    if (existing && existing.basePath === basePath && existing.undeployAt === undefined) {
-      return { deployed: existing, replaced: [], changed: false, leftovers: leftoversOf(input.organization, input.environment, input.api) };
-    }
-
-    const candidate = runtime.compile(input.api, input.revision, await deps.revisions.loadBundle(revision), basePath);
-    const ownKey = toDeployedKey(input.api, input.revision);
-    const conflicts = runtime.findConflicts(candidate, new Set([ownKey]));
-    const foreign = conflicts.find((c) => c.deployed.compiled.apiName !== input.api);
-    const sameProxy = conflicts.filter((c) => c.deployed.compiled.apiName === input.api);
-    // Another proxy's path is never taken over, even with override (compat §3.4 step 2); the same proxy's only with override.
-    const blocking = foreign ?? (input.override ? undefined : sameProxy[0]);
-    if (blocking) {
-      void candidate.compiled.close();
-      const other = blocking.deployed.compiled;
-      throw new AdminError('BasePathConflict', [blocking.basePath, other.revision, other.apiName, input.organization]);
-    }
-    const replacedKeys = [...new Set(sameProxy.map((c) => toDeployedKey(c.deployed.compiled.apiName, c.deployed.compiled.revision)))];
-    // Other revisions of this proxy that the deploy does not replace would stay deployed at other base paths.
-    const wouldRemain = [...runtime.deployed.values()]
-      .filter((d) => d.compiled.apiName === input.api && d.compiled.revision !== input.revision)
-      .map((d) => toDeployedKey(d.compiled.apiName, d.compiled.revision))
-      .filter((k) => !replacedKeys.includes(k));
-    if (wouldRemain.length > 0 && deps.leftoverRevisions === 'refuse') {
-      void candidate.compiled.close();
-      const names = wouldRemain.map((k) => `revision ${k.slice(k.lastIndexOf('/') + 1)}`).join(', ');
-      throw new AdminError('LeftoverRevisionRefused', [input.revision, input.api, names, input.environment]);
-    }
-    if (deps.leftoverRevisions === 'undeploy') replacedKeys.push(...wouldRemain);
-    const now = deps.now();
-    const undeployAt = now + Math.max(0, input.delaySeconds ?? 0) * 1000;
-    const replaced: DeploymentRecord[] = replacedKeys.map((k) => {
-      const rev = Number(k.slice(k.lastIndexOf('/') + 1));
-      const old = store.get<DeploymentRecord>(DEPLOYMENTS, toDeploymentKey(input.organization, input.environment, input.api, rev))!;
-      return { ...old, undeployAt, servesUntilUndeploy: false };
-    });
-    const record: DeploymentRecord = {
-      organization: input.organization, environment: input.environment, api: input.api, revision: input.revision,
-      basePath, deployedAt: now, deployedBy: input.user,
-    };
-    try {
-      await commit([
-        { collection: DEPLOYMENTS, key, value: record },
-        ...replaced.map((r) => ({ collection: DEPLOYMENTS, key: toDeploymentKey(r.organization, r.environment, r.api, r.revision), value: r })),
-      ]);
-    } catch (err) {
-      void candidate.compiled.close();
-      throw err;
-    }
-    retirements.cancel(runtime, ownKey);
-    const removed = runtime.swap({ add: [candidate], remove: replacedKeys });
-    for (const old of removed) {
-      const oldRecord = replaced.find((r) => r.revision === old.compiled.revision && r.api === old.compiled.apiName);
-      if (oldRecord) retirements.retire(runtime, old, oldRecord);
-      else retirements.drain(old);
-    }
-    logger.info({ org: input.organization, env: input.environment, api: input.api, revision: input.revision, basePath, replaced: replaced.map((r) => r.revision) }, 'deployed');
-    const leftovers = leftoversOf(input.organization, input.environment, input.api);
-    if (leftovers.length > 0) {
-      logger.warn({
-        org: input.organization, env: input.environment, api: input.api, revision: input.revision, basePath,
-        leftovers: leftovers.map((r) => ({ revision: r.revision, basePath: r.basePath })),
-      }, 'leftover revisions: other revisions of this proxy stay deployed at other base paths');
-    }
-    return { deployed: record, replaced, changed: true, leftovers };
-  };
-
-  const undeployNow = async (input: Omit<DeployInput, 'basePath' | 'override'>): Promise<DeploymentRecord> => {
-    const runtime = runtimeOf(input.organization, input.environment);
-    loadRevision(input.organization, input.api, input.revision);
-    const key = toDeploymentKey(input.organization, input.environment, input.api, input.revision);
-    const existing = store.get<DeploymentRecord>(DEPLOYMENTS, key);
-    if (!existing) throw new AdminError('RevisionNotDeployed', [input.revision, input.api, input.environment]);
-    const delayMs = Math.max(0, input.delaySeconds ?? 0) * 1000;
-    if (delayMs > 0 && existing.undeployAt === undefined) {
-      // It keeps serving for the delay, then stops taking traffic and drains (the record carries the time, so a
-      // restart completes it).
-      const pending: DeploymentRecord = { ...existing, undeployAt: deps.now() + delayMs, servesUntilUndeploy: true };
-      await commit([{ collection: DEPLOYMENTS, key, value: pending }]);
-      retirements.schedule(pending);
-      logger.info({ org: input.organization, env: input.environment, api: input.api, revision: input.revision, delayMs }, 'undeploy scheduled');
-      return pending;
-    }
-    await commit([{ collection: DEPLOYMENTS, key, value: null }]);
-    retirements.cancel(runtime, toDeployedKey(input.api, input.revision));
-    for (const old of runtime.swap({ remove: [toDeployedKey(input.api, input.revision)] })) retirements.drain(old);
-    logger.info({ org: input.organization, env: input.environment, api: input.api, revision: input.revision }, 'undeployed');
-    return existing;
+  const ctx: DeploymentContext = {
+    store, revisions: deps.revisions, logger, now: deps.now, leftoverRevisions: deps.leftoverRevisions, retirements, history,
+    runtimeOf, loadRevision, commit, list, leftoversOf,
+    async recordFailure(base, apis, err) {
+      // An environment that does not exist has no history to record in.
+      if (!deps.runtimes.has(`${base.organization}/${base.environment}`)) return;
+      const proxies = apis.map((api) => toUnchangedProxyHistory(api, list(base.organization, { environment: base.environment, api })));
+      const failure = history.toAddition(toHistoryEntry(base, proxies, { result: 'failure', reason: toFailureReason(err) }));
+      await store.commit(failure.ops).catch((commitErr: unknown) => {
+        logger.error({ err: commitErr, org: base.organization, env: base.environment }, 'recording a failed deployment change in the deploy history failed');
+      });
+    },
   };
 
   const applyNow = async (staged: StagedRevisionContent): Promise<RevisionRecord> => {
@@ -288,10 +254,26 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   };
 
   return {
-    deploy: (input) => serialize(() => deployNow(input)),
-    undeploy: (input) => serialize(() => undeployNow(input)),
+    deploy: (input) => serialize(() => withFailureRecord(ctx, toDeployHistoryBase(input), [input.api], () => deployRevision(ctx, input))),
+    undeploy: (input) => serialize(() => withFailureRecord(ctx, toUndeployHistoryBase(input), [input.api], () => undeployRevision(ctx, input))),
     changeRevision: (task) => serialize(() => task(applyNow)),
     exclusive: (task) => serialize(task),
+    applyEnvironmentChange: (input) => serialize(() =>
+      withFailureRecord(ctx, toEnvironmentChangeHistoryBase(input), input.changes.map((c) => c.api), () => applyEnvironmentChange(ctx, input))),
+    rollback: (input) => serialize(async () => {
+      const target = findRollbackTarget(ctx, input);
+      const result = await withFailureRecord(ctx, toRollbackHistoryBase(input), target.proxies.map((p) => p.api), () => rollbackToHistory(ctx, input, target));
+      return { ...result, target };
+    }),
+    markHistory: (input) => serialize(async () => {
+      runtimeOf(input.organization, input.environment);
+      const change = history.toPersistenceChange(input.organization, input.environment, input.id, input.persistent);
+      if (!change) throw new AdminError('DeployHistoryRecordDoesNotExist', [input.id, input.environment]);
+      await commit(change.ops);
+      return change.record;
+    }),
+    listHistory: (organization, environment, filter) => history.list(organization, environment, filter),
+    getHistory: (organization, environment, id) => history.get(organization, environment, id),
     list,
     inspect(record) {
       const runtime = deps.runtimes.get(`${record.organization}/${record.environment}`);

@@ -15,6 +15,8 @@ export interface StartGatewayOptions {
   readonly targetServers?: readonly TargetServerConfig[];
   readonly revisionHeader?: boolean;
   readonly leftoverRevisions?: BatonConfig['deployments']['leftoverRevisions'];
+  /** Deploy history records kept per environment (default 100). */
+  readonly historyRetention?: number;
   readonly limits?: Partial<BatonConfig['limits']>;
   readonly timeouts?: Partial<BatonConfig['timeouts']>;
   /** Reuse a data directory (restart tests); it is then not removed on close. */
@@ -63,7 +65,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<T
     limits: { ...defaultConfig.limits, ...options.limits },
     timeouts: { ...defaultConfig.timeouts, shutdownGraceMs: 2_000, ...options.timeouts },
     dataplane: { revisionHeader: options.revisionHeader ?? true, xForwardedFor: true },
-    deployments: { leftoverRevisions: options.leftoverRevisions ?? 'keep' },
+    deployments: { leftoverRevisions: options.leftoverRevisions ?? 'keep', historyRetention: options.historyRetention ?? defaultConfig.deployments.historyRetention },
     logging: { level: 'debug', accessLog: true, accessLogSampleRate: 1 },
     demoTargets: { enabled: options.demoTargets ?? false, host: '127.0.0.1', ports: [0, 0] },
     samples: { enabled: options.samples ?? false, dir: defaultConfig.samples.dir, deployTo: 'test' },

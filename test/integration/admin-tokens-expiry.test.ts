@@ -33,7 +33,7 @@ describe('token expiry', () => {
       limits: defaultConfig.limits,
       timeouts: { ...defaultConfig.timeouts, shutdownGraceMs: 2_000 },
       dataplane: { revisionHeader: true, xForwardedFor: true },
-      deployments: { leftoverRevisions: 'keep' },
+      deployments: { leftoverRevisions: 'keep', historyRetention: 100 },
       logging: { level: 'info', accessLog: false, accessLogSampleRate: 1 },
       demoTargets: { enabled: false, host: '127.0.0.1', ports: [0, 0] },
       samples: { enabled: false, dir: defaultConfig.samples.dir, deployTo: 'test' },

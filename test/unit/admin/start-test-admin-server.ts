@@ -136,6 +136,7 @@ export async function startTestAdminServer(options: { routes?: readonly AdminRou
     store: {} as AdminDeps['store'],
     revisions: {} as AdminDeps['revisions'],
     deployments: {} as AdminDeps['deployments'],
+    promotions: {} as AdminDeps['promotions'],
     runtimes: createFakeRuntimes(options.referencedVirtualHosts ?? { 'demo/test': ['default', 'legacy'] }),
     access: createFakeAccessService(),
     audit: auditLog,
