@@ -56,8 +56,8 @@ export async function deployRevision(ctx: DeploymentContext, input: DeployInput)
   }
   const replacedKeys = [...new Set(sameProxy.map((c) => toDeployedKey(c.deployed.compiled.apiName, c.deployed.compiled.revision)))];
   // Other revisions of this proxy that the deploy does not replace would stay deployed at other base paths.
-  const wouldRemain = [...runtime.deployed.values()]
-    .filter((d) => d.compiled.apiName === input.api && d.compiled.revision !== input.revision)
+  const wouldRemain = runtime.deployedOf(input.api)
+    .filter((d) => d.compiled.revision !== input.revision)
     .map((d) => toDeployedKey(d.compiled.apiName, d.compiled.revision))
     .filter((k) => !replacedKeys.includes(k));
   if (wouldRemain.length > 0 && ctx.leftoverRevisions === 'refuse') {

@@ -32,6 +32,8 @@ export class EnvironmentRuntime {
   private readonly table = new RouteTable();
   private readonly revisions = new Map<string, DeployedRevision>();
   private readonly targets = new Map<DeployedRevision, RouteTarget[]>();
+  /** Deployed revisions per proxy, so a deploy looks at its own proxy's revisions, not at everything deployed. */
+  private readonly byApi = new Map<string, Set<DeployedRevision>>();
 
   constructor(options: EnvironmentRuntimeOptions) {
     this.options = options;
@@ -42,6 +44,12 @@ export class EnvironmentRuntime {
 
   get deployed(): ReadonlyMap<string, DeployedRevision> {
     return this.revisions;
+  }
+
+  /** The revisions of one proxy serving in this environment. */
+  deployedOf(api: string): readonly DeployedRevision[] {
+    const set = this.byApi.get(api);
+    return set ? [...set] : [];
   }
 
   /** Compiles a revision for this environment; throws BundleError and leaves nothing open when it cannot run here. */
@@ -87,10 +95,16 @@ export class EnvironmentRuntime {
     for (const old of removed) {
       this.targets.delete(old);
       this.revisions.delete(toDeployedKey(old.compiled.apiName, old.compiled.revision));
+      const set = this.byApi.get(old.compiled.apiName);
+      set?.delete(old);
+      if (set?.size === 0) this.byApi.delete(old.compiled.apiName);
     }
     for (const { deployed, targets } of added) {
       this.targets.set(deployed, targets);
       this.revisions.set(toDeployedKey(deployed.compiled.apiName, deployed.compiled.revision), deployed);
+      let set = this.byApi.get(deployed.compiled.apiName);
+      if (!set) this.byApi.set(deployed.compiled.apiName, (set = new Set()));
+      set.add(deployed);
     }
     return removed;
   }
