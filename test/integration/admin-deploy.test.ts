@@ -7,20 +7,7 @@ import type { Principal } from '../../src/access/principal.js';
 import { adminClient, toAuthorization, type AdminClient, type AdminResponse } from '../helpers/admin-client.js';
 import { packBundle } from '../helpers/pack-bundle.js';
 import { startGateway, type TestGateway } from '../helpers/start-gateway.js';
-
-/** A proxy that answers `{"rev": "<label>"}` at its ProxyEndpoint base path, without a target. */
-function mockBundle(name: string, basePath: string, label: string): Promise<Uint8Array> {
-  return packBundle({
-    [`apiproxy/${name}.xml`]: `<APIProxy name="${name}"/>`,
-    'apiproxy/proxies/default.xml': `<ProxyEndpoint name="default">
-      <HTTPProxyConnection><BasePath>${basePath}</BasePath></HTTPProxyConnection>
-      <PreFlow><Response><Step><Name>AM-Answer</Name></Step></Response></PreFlow>
-      <RouteRule name="mock"/>
-    </ProxyEndpoint>`,
-    'apiproxy/policies/AM-Answer.xml': `<AssignMessage name="AM-Answer"><AssignTo>response</AssignTo>
-      <Set><Payload contentType="application/json">{"rev":"${label}"}</Payload></Set></AssignMessage>`,
-  });
-}
+import { packMockProxy as mockBundle } from '../helpers/pack-mock-proxy.js';
 
 async function importRevision(gw: TestGateway, api: string, zip: Uint8Array, validate = true): Promise<number> {
   return (await gw.gateway.revisions.importRevision({ organization: 'demo', api, bytes: zip, user: 't', validate })).revision;

@@ -5,21 +5,8 @@ import type { Principal } from '../../src/access/principal.js';
 import type { DeployHistoryRecord } from '../../src/history/deploy-history-record.js';
 import type { StoreOp } from '../../src/store/store.js';
 import { adminClient, type AdminClient, type AdminResponse } from '../helpers/admin-client.js';
-import { packBundle } from '../helpers/pack-bundle.js';
 import { startGateway, type TestGateway } from '../helpers/start-gateway.js';
-
-function mockBundle(name: string, basePath: string, label: string): Promise<Uint8Array> {
-  return packBundle({
-    [`apiproxy/${name}.xml`]: `<APIProxy name="${name}"/>`,
-    'apiproxy/proxies/default.xml': `<ProxyEndpoint name="default">
-      <HTTPProxyConnection><BasePath>${basePath}</BasePath></HTTPProxyConnection>
-      <PreFlow><Response><Step><Name>AM-Answer</Name></Step></Response></PreFlow>
-      <RouteRule name="mock"/>
-    </ProxyEndpoint>`,
-    'apiproxy/policies/AM-Answer.xml': `<AssignMessage name="AM-Answer"><AssignTo>response</AssignTo>
-      <Set><Payload contentType="application/json">{"rev":"${label}"}</Payload></Set></AssignMessage>`,
-  });
-}
+import { packMockProxy as mockBundle } from '../helpers/pack-mock-proxy.js';
 
 interface HistoryPage { records: DeployHistoryRecord[]; nextStartKey: string | null }
 

@@ -4,22 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { AdminError } from '../../src/errors.js';
 import type { DeploymentRecord } from '../../src/deployments/deployment-records.js';
-import { packBundle } from '../helpers/pack-bundle.js';
 import { startGateway, type TestGateway } from '../helpers/start-gateway.js';
-
-/** A mock proxy that answers `{"rev": "<label>"}` at its base path. */
-function mockBundle(name: string, basePath: string, label: string): Promise<Uint8Array> {
-  return packBundle({
-    [`apiproxy/${name}.xml`]: `<APIProxy name="${name}"/>`,
-    'apiproxy/proxies/default.xml': `<ProxyEndpoint name="default">
-      <HTTPProxyConnection><BasePath>${basePath}</BasePath></HTTPProxyConnection>
-      <PreFlow><Response><Step><Name>AM-Answer</Name></Step></Response></PreFlow>
-      <RouteRule name="mock"/>
-    </ProxyEndpoint>`,
-    'apiproxy/policies/AM-Answer.xml': `<AssignMessage name="AM-Answer"><AssignTo>response</AssignTo>
-      <Set><Payload contentType="application/json">{"rev":"${label}"}</Payload></Set></AssignMessage>`,
-  });
-}
+import { packMockProxy as mockBundle } from '../helpers/pack-mock-proxy.js';
 
 async function revisionAt(url: string): Promise<string | number> {
   const res = await request(url);

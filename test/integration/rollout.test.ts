@@ -2,22 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../../src/cli.js';
 import type { RolloutReport } from '../../src/rollout/to-rollout-report.js';
-import { packBundle } from '../helpers/pack-bundle.js';
 import { startGateway, type TestGateway } from '../helpers/start-gateway.js';
-
-/** A mock proxy that answers `{"rev": "<label>"}` at its base path, without a target. */
-function mockBundle(name: string, basePath: string, label: string): Promise<Uint8Array> {
-  return packBundle({
-    [`apiproxy/${name}.xml`]: `<APIProxy name="${name}"/>`,
-    'apiproxy/proxies/default.xml': `<ProxyEndpoint name="default">
-      <HTTPProxyConnection><BasePath>${basePath}</BasePath></HTTPProxyConnection>
-      <PreFlow><Response><Step><Name>AM-Answer</Name></Step></Response></PreFlow>
-      <RouteRule name="mock"/>
-    </ProxyEndpoint>`,
-    'apiproxy/policies/AM-Answer.xml': `<AssignMessage name="AM-Answer"><AssignTo>response</AssignTo>
-      <Set><Payload contentType="application/json">{"rev":"${label}"}</Payload></Set></AssignMessage>`,
-  });
-}
+import { packMockProxy as mockBundle } from '../helpers/pack-mock-proxy.js';
 
 interface Run {
   code: number;
