@@ -14,7 +14,8 @@ import { createListener, type Listener, type ListenerTls } from './dataplane/cre
 import { createRequestHandler } from './dataplane/handle-request.js';
 import { createTargetClient } from './dataplane/target-client.js';
 import type { TargetServerDefinition } from './dataplane/target-server.js';
-import { createDeploymentService, type DeploymentService } from './deployments/deployment-service.js';
+import { createDeploymentService } from './deployments/create-deployment-service.js';
+import type { DeploymentService } from './deployments/deployment-service.js';
 import { EnvironmentRuntime } from './deployments/environment-runtime.js';
 import { startDemoTargets } from './demo/start-demo-targets.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';

@@ -52,7 +52,8 @@ export interface PromotionFilter {
  * requesting needs API_DEFINITION on the organization; accepting and rejecting need ENVIRONMENT_API on the target
  * environment, and the requester may accept their own only as an ADMIN of an organization with `allowSelfApproval`;
  * reading needs READ on the organization; the tasks of an environment need ENVIRONMENT_API there. Every request,
- * accept and reject is audited, success or failure.
+ * accept and reject is audited, success or failure; each that succeeds is also a `promotion` record in the target
+ * environment's deploy history (an accept through its deploy).
  */
 export interface PromotionService {
   /** A new pending promotion; PromotionPending (409, naming it) while one of the API to `to` is pending. */
@@ -74,6 +75,12 @@ const byRequestTime = (a: PromotionRecord, b: PromotionRecord): number => a.requ
 
 function assertText(value: string | undefined, name: string): void {
   if (value !== undefined && value.length > maxTextLength) throw new AdminError('InvalidParameter', [`${name}: at most ${maxTextLength} characters`]);
+}
+
+/** How the target's deploy history names a request or reject: it changes nothing there, but people look there. */
+function toHistoryDescription(promotion: PromotionRecord, action: 'requested' | 'rejected', user: string, text: string | undefined): string {
+  const what = `Promotion ${promotion.id} of ${promotion.api} revision ${promotion.revision} from ${promotion.from} ${action} by ${user}`;
+  return text === undefined ? what : `${what}: ${text}`;
 }
 
 function assertAllowed(by: Principal, permission: Parameters<Principal['has']>[0], organization: string, environment?: string): void {
@@ -105,9 +112,14 @@ export function createPromotionService(deps: PromotionServiceDeps): PromotionSer
     if (!record) throw new AdminError('PromotionDoesNotExist', [id.slice(0, 64), organization]);
     return record;
   };
-  const commit = async (record: PromotionRecord): Promise<PromotionRecord> => {
+  /** Stores the promotion and its record in the target's deploy history in one commit: both or neither. */
+  const commitWithHistory = async (record: PromotionRecord, user: string, description: string): Promise<PromotionRecord> => {
     const key = toPromotionKey(record.organization, record.id);
-    await store.commit([{ collection: PROMOTIONS, key, value: record }]);
+    await deps.deployments.recordHistoryNote({
+      organization: record.organization, environment: record.to, api: record.api, user,
+      history: { kind: 'promotion', description, source: `promotion ${record.id}` },
+      ops: [{ collection: PROMOTIONS, key, value: record }],
+    });
     return store.get<PromotionRecord>(PROMOTIONS, key) ?? record;
   };
   const auditDeps = { audit: deps.audit, logger: deps.logger };
@@ -149,12 +161,13 @@ export function createPromotionService(deps: PromotionServiceDeps): PromotionSer
           details.promotion = id;
           const at = deps.now();
           const comment = input.comment;
-          return commit({
+          const record: PromotionRecord = {
             id, organization: organization.name, api: input.api, revision: promoted.revision, from: input.from, to: input.to,
             state: 'pending', ...(comment !== undefined ? { comment } : {}), requestedBy: by.user, requestedAt: at,
             sourceBasePath: promoted.basePath,
             history: [{ at, by: by.user, action: 'request', ...(comment !== undefined ? { comment } : {}) }],
-          });
+          };
+          return commitWithHistory(record, by.user, toHistoryDescription(record, 'requested', by.user, comment));
         });
       });
     },
@@ -187,10 +200,11 @@ export function createPromotionService(deps: PromotionServiceDeps): PromotionSer
         const reason = input.reason;
         return lockPending(promotion, (current) => {
           const at = deps.now();
-          return commit({
+          const record: PromotionRecord = {
             ...current, state: 'rejected', decidedBy: by.user, decidedAt: at, ...(reason !== undefined ? { reason } : {}),
             history: [...current.history, { at, by: by.user, action: 'reject', ...(reason !== undefined ? { reason } : {}) }],
-          });
+          };
+          return commitWithHistory(record, by.user, toHistoryDescription(record, 'rejected', by.user, reason));
         });
       });
     },

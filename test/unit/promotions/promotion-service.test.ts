@@ -6,7 +6,7 @@ import type { Principal } from '../../../src/access/principal.js';
 import type { AuditEntry, AuditLog } from '../../../src/audit/audit-log.js';
 import type { OrganizationConfig } from '../../../src/config.js';
 import type { DeploymentRecord } from '../../../src/deployments/deployment-records.js';
-import type { DeployInput, DeploymentService, DeployResult } from '../../../src/deployments/deployment-service.js';
+import type { DeployInput, DeploymentService, DeployResult, HistoryNoteInput } from '../../../src/deployments/deployment-service.js';
 import type { EnvironmentRuntime } from '../../../src/deployments/environment-runtime.js';
 import { AdminError } from '../../../src/errors.js';
 import { createPromotionService, type PromotionService } from '../../../src/promotions/promotion-service.js';
@@ -60,6 +60,11 @@ function createFixture(options: { allowSelfApproval?: boolean; prodServers?: rea
       records.push(deployed);
       const history = { id: `h${deploys.length}` } as DeployResult['history'];
       return { deployed, replaced: [], changed: true, leftovers: [], history };
+    },
+    // The promotion and its history note are one commit; this stand-in stores only the promotion's ops.
+    async recordHistoryNote(input: HistoryNoteInput) {
+      await store.commit(input.ops ?? []);
+      return {};
     },
   } as unknown as DeploymentService;
   const revisions = {
