@@ -43,20 +43,10 @@ export interface RevisionRecord {
   readonly problems: readonly BundleProblem[];
 }
 
-/** What a revision record is built from, besides its parsed content. */
-export interface RevisionRecordInput {
-  readonly organization: string;
-  readonly api: string;
-  readonly revision: number;
-  readonly sha256: string;
-  readonly sizeBytes: number;
-  readonly createdAt: number;
-  readonly createdBy: string;
-  readonly lastModifiedAt: number;
-  readonly lastModifiedBy: string;
-  readonly bundle: ProxyBundle;
-  readonly problems: readonly BundleProblem[];
-}
+/** What a revision record is built from: its stored identity and times, plus its parsed content. */
+export type RevisionRecordInput = Pick<RevisionRecord,
+  'organization' | 'api' | 'revision' | 'sha256' | 'sizeBytes' | 'createdAt' | 'createdBy' | 'lastModifiedAt' | 'lastModifiedBy' | 'problems'
+> & { readonly bundle: ProxyBundle };
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
