@@ -19,6 +19,7 @@ import type { DeploymentService } from './deployments/deployment-service.js';
 import { EnvironmentRuntime } from './deployments/environment-runtime.js';
 import { startDemoTargets } from './demo/start-demo-targets.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
+import { createPolicyRuntime } from './create-policy-runtime.js';
 import { createDefaultPolicyRegistry } from './policies/default-policy-registry.js';
 import type { PolicyRegistry } from './policies/policy-registry.js';
 import { createPromotionService } from './promotions/promotion-service.js';
@@ -106,6 +107,8 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
     const access = createAccessService({ config, store, audit, now });
     const { generatedAdminPassword } = await access.initialize();
 
+    const policyRuntime = createPolicyRuntime({ config, store, logger, now });
+    closers.push(() => policyRuntime.close());
     const revisions = createRevisionService({ store, registry, bundleLimits: { maxZipBytes: config.limits.maxBundleBytes }, now });
     const runtimes = new Map<string, EnvironmentRuntime>();
     const environments: Array<{ org: OrganizationConfig; env: EnvironmentConfig }> = [];
@@ -118,6 +121,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
           virtualHosts: env.virtualHosts.map((v) => v.name),
           targetServers: toTargetServers(env),
           registry,
+          services: policyRuntime.forEnvironment(org.name, env.name),
           createTargetClient,
         }));
       }

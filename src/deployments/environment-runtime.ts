@@ -6,6 +6,7 @@ import type { TargetClient } from '../dataplane/target-client.js';
 import type { TargetServerDefinition } from '../dataplane/target-server.js';
 import { compileRevision } from '../engine/compile-revision.js';
 import type { PolicyRegistry } from '../policies/policy-registry.js';
+import type { PolicyServices } from '../policies/policy-services.js';
 
 export interface EnvironmentRuntimeOptions {
   readonly organization: string;
@@ -13,6 +14,8 @@ export interface EnvironmentRuntimeOptions {
   readonly virtualHosts: readonly string[];
   readonly targetServers: ReadonlyMap<string, TargetServerDefinition>;
   readonly registry: PolicyRegistry;
+  /** The environment's policy services; compiled policies of every revision deployed here share them. */
+  readonly services: PolicyServices;
   readonly createTargetClient: (connection: HttpTargetConnectionConfig, deps: { targetServers: ReadonlyMap<string, TargetServerDefinition> }) => TargetClient;
 }
 
@@ -56,7 +59,7 @@ export class EnvironmentRuntime {
   compile(api: string, revision: number, bundle: ProxyBundle, deploymentBasePath: string): DeployedRevision {
     const compiled = compileRevision(
       { organization: this.options.organization, environment: this.options.environment, apiName: api, revision, bundle },
-      { registry: this.options.registry, targetServers: this.options.targetServers, virtualHosts: this.options.virtualHosts, createTargetClient: this.options.createTargetClient },
+      { registry: this.options.registry, services: this.options.services, targetServers: this.options.targetServers, virtualHosts: this.options.virtualHosts, createTargetClient: this.options.createTargetClient },
     );
     return new DeployedRevision(compiled, deploymentBasePath);
   }

@@ -4,6 +4,7 @@ import type { TargetClient } from '../dataplane/target-client.js';
 import type { TargetServerDefinition } from '../dataplane/target-server.js';
 import { BundleError, type BundleProblem } from '../errors.js';
 import type { PolicyRegistry } from '../policies/policy-registry.js';
+import type { PolicyServices } from '../policies/policy-services.js';
 import type { CompiledPolicy } from '../policies/policy-type.js';
 import { compileCondition, type CompiledCondition } from './condition/compile-condition.js';
 import { conditionVariables, parseCondition } from './condition/parse-condition.js';
@@ -21,6 +22,7 @@ export interface CompileRevisionInput {
 
 export interface CompileRevisionDeps {
   readonly registry: PolicyRegistry;
+  readonly services: PolicyServices;
   readonly targetServers: ReadonlyMap<string, TargetServerDefinition>;
   /** Virtual host names the environment has; a ProxyEndpoint naming another one cannot deploy there. */
   readonly virtualHosts: readonly string[];
@@ -127,7 +129,8 @@ function compilePolicies(compiler: Compiler, input: CompileRevisionInput, deps: 
     }
     try {
       const compiled = type.compile(policy.config, {
-        policy, resources: input.bundle.resources, apiName: input.apiName, revision: input.revision, environment: input.environment,
+        policy, resources: input.bundle.resources, organization: input.organization, apiName: input.apiName, revision: input.revision, environment: input.environment,
+        services: deps.services,
       });
       compiler.policies.set(policy.name, { config: policy, compiled });
     } catch (err) {

@@ -2,6 +2,7 @@
 import type { PolicyConfig } from '../bundle/proxy-bundle.js';
 import type { XmlElement } from '../bundle/xml-element.js';
 import type { FlowContext } from '../engine/flow-context.js';
+import type { PolicyServices } from './policy-services.js';
 
 export interface PolicyParseContext {
   /** Path of the policy file inside `apiproxy/`, for problem messages. */
@@ -15,9 +16,12 @@ export interface PolicyParseContext {
 export interface PolicyCompileContext {
   readonly policy: PolicyConfig;
   readonly resources: ReadonlyMap<string, Uint8Array>;
+  readonly organization: string;
   readonly apiName: string;
   readonly revision: number;
   readonly environment: string;
+  /** The environment's services (counters, caches, KVMs, callouts…); they outlive the revision. */
+  readonly services: PolicyServices;
 }
 
 export interface CompiledPolicy {

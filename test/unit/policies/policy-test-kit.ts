@@ -3,26 +3,36 @@ import { attr } from '../../../src/bundle/xml-element.js';
 import { parseXml } from '../../../src/bundle/parse-xml.js';
 import { FlowContext, type FlowContextInit } from '../../../src/engine/flow-context.js';
 import { Message } from '../../../src/engine/message.js';
+import type { PolicyServices } from '../../../src/policies/policy-services.js';
 import type { CompiledPolicy, PolicyType } from '../../../src/policies/policy-type.js';
+import { createTestPolicyServices } from '../../helpers/create-test-policy-services.js';
 
-export function parsePolicy<C>(type: PolicyType<C>, xml: string): { config: C; problems: string[] } {
+export interface PolicyTestOptions {
+  /** Bundle resources keyed `type://name` (e.g. `jsc://main.js`). */
+  readonly resources?: ReadonlyMap<string, Uint8Array>;
+  readonly services?: PolicyServices;
+}
+
+export function parsePolicy<C>(type: PolicyType<C>, xml: string, options: PolicyTestOptions = {}): { config: C; problems: string[] } {
   const problems: string[] = [];
-  const config = type.parse(parseXml(xml), { file: 'policies/test.xml', report: (m) => problems.push(m), resources: new Map() });
+  const config = type.parse(parseXml(xml), { file: 'policies/test.xml', report: (m) => problems.push(m), resources: options.resources ?? new Map() });
   return { config, problems };
 }
 
 /** Parses (failing on any problem) and compiles a policy. */
-export function compilePolicy<C>(type: PolicyType<C>, xml: string): CompiledPolicy {
+export function compilePolicy<C>(type: PolicyType<C>, xml: string, options: PolicyTestOptions = {}): CompiledPolicy {
   const el = parseXml(xml);
-  const { config, problems } = parsePolicy(type, xml);
+  const { config, problems } = parsePolicy(type, xml, options);
   if (problems.length > 0) throw new Error(`unexpected problems: ${problems.join('; ')}`);
   const name = attr(el, 'name') ?? 'unnamed';
   return type.compile(config, {
     policy: { name, type: el.name, file: 'policies/test.xml', enabled: true, continueOnError: false, config },
-    resources: new Map(),
+    resources: options.resources ?? new Map(),
+    organization: 'org',
     apiName: 'api',
     revision: 1,
     environment: 'test',
+    services: options.services ?? createTestPolicyServices(),
   });
 }
 
