@@ -55,7 +55,14 @@ export class FlowContext implements VariableReader {
   readonly target: TargetState;
   /** The fault being handled, while the error flow runs and after. */
   fault: PolicyFault | undefined;
+  /**
+   * Set by a policy that has produced the response during a request flow (a ResponseCache hit, a CORS preflight):
+   * the runner skips the remaining request steps and the target call, then runs the response flows.
+   */
+  responseReady = false;
   private readonly variables = new Map<string, unknown>();
+  /** Allocated on first use: most requests have none. */
+  private beforeClientResponse: Array<(ctx: FlowContext) => void> | undefined;
 
   constructor(init: FlowContextInit) {
     this.init = init;
@@ -67,6 +74,22 @@ export class FlowContext implements VariableReader {
   /** The message `message.*` refers to: the request in request flows, the response otherwise. */
   get message(): Message {
     return this.flow === 'PROXY_REQ_FLOW' || this.flow === 'TARGET_REQ_FLOW' ? (this.fault ? this.response : this.request) : this.response;
+  }
+
+  /**
+   * Registers a callback run once, after every flow (the error flow included) and just before the response is sent:
+   * for headers that belong on whatever response the client gets (CORS). Callbacks must not throw.
+   */
+  onBeforeClientResponse(callback: (ctx: FlowContext) => void): void {
+    (this.beforeClientResponse ??= []).push(callback);
+  }
+
+  /** Runs the onBeforeClientResponse callbacks in registration order; the flow runner calls it once. */
+  runBeforeClientResponse(): void {
+    const callbacks = this.beforeClientResponse;
+    if (!callbacks) return;
+    this.beforeClientResponse = undefined;
+    for (const callback of callbacks) callback(this);
   }
 
   get isError(): boolean {

@@ -12,6 +12,8 @@ type EndpointFlows = Pick<CompiledProxyEndpoint, 'preFlow' | 'flows' | 'postFlow
 /** Runs steps in order; a fault stops the flow unless the policy has continueOnError. */
 export async function runSteps(ctx: FlowContext, steps: readonly CompiledStep[], io: FlowIo): Promise<void> {
   for (const step of steps) {
+    // A policy answered during the request flow (ResponseCache hit, CORS preflight): the rest of the request side is skipped.
+    if (ctx.responseReady && isRequestFlow(ctx)) return;
     if (step.needsContent) await bufferContent(ctx, io);
     if (step.condition && !step.condition(ctx)) continue;
     try {
@@ -22,6 +24,10 @@ export async function runSteps(ctx: FlowContext, steps: readonly CompiledStep[],
       io.onSuppressedError(ctx, err, `continueOnError step ${step.name}`);
     }
   }
+}
+
+function isRequestFlow(ctx: FlowContext): boolean {
+  return ctx.flow === 'PROXY_REQ_FLOW' || ctx.flow === 'TARGET_REQ_FLOW';
 }
 
 /** The first conditional Flow whose condition holds (a Flow without a condition always matches). */
@@ -38,6 +44,7 @@ async function selectFlow(ctx: FlowContext, flows: readonly CompiledFlow[], io: 
 async function runRequestSide(ctx: FlowContext, ep: EndpointFlows, io: FlowIo): Promise<CompiledFlow | undefined> {
   ctx.currentFlowName = 'PreFlow';
   await runSteps(ctx, ep.preFlow.request, io);
+  if (ctx.responseReady) return undefined;
   const flow = await selectFlow(ctx, ep.flows, io);
   if (flow) {
     ctx.currentFlowName = flow.name;
@@ -64,7 +71,7 @@ async function runTargetEndpoint(ctx: FlowContext, te: CompiledTargetEndpoint, i
   ctx.target.name = te.name;
   ctx.target.url = te.target.baseUrl;
   const flow = await runRequestSide(ctx, te, io);
-  await io.callTarget(ctx, te.target, te.loadBalancerPath);
+  if (!ctx.responseReady) await io.callTarget(ctx, te.target, te.loadBalancerPath);
   ctx.flow = 'TARGET_RESP_FLOW';
   if (!te.isSuccessStatus(ctx.response.statusCode)) throw errorResponseFault(ctx.response.statusCode);
   await runResponseSide(ctx, te, flow, io);
@@ -83,10 +90,23 @@ export function enterErrorFlow(ctx: FlowContext, fault: PolicyFault): void {
  * still streaming from the target). Never throws: every fault ends in a fault response.
  */
 export async function runProxyFlow(ctx: FlowContext, pe: CompiledProxyEndpoint, io: FlowIo): Promise<void> {
+  try {
+    await runProxyFlows(ctx, pe, io);
+  } finally {
+    ctx.runBeforeClientResponse();
+  }
+}
+
+async function runProxyFlows(ctx: FlowContext, pe: CompiledProxyEndpoint, io: FlowIo): Promise<void> {
   let proxyFlow: CompiledFlow | undefined;
   try {
     ctx.flow = 'PROXY_REQ_FLOW';
     proxyFlow = await runRequestSide(ctx, pe, io);
+    if (ctx.responseReady) {
+      ctx.flow = 'PROXY_RESP_FLOW';
+      await runResponseSide(ctx, pe, proxyFlow, io);
+      return;
+    }
 
     let route = undefined;
     for (const rule of pe.routeRules) {
