@@ -281,3 +281,61 @@ describe('runProxyFlow faults', () => {
     expect(flows.suppressed).toEqual(['PostClientFlow']);
   });
 });
+
+describe('runProxyFlow short-circuit and response callbacks', () => {
+  function answering(log: string[], name: string): CompiledStep {
+    const base = step(log, name);
+    return {
+      ...base,
+      compiled: {
+        readsContent: false,
+        execute(ctx) {
+          log.push(name);
+          const response = new Message('response');
+          response.statusCode = 204;
+          ctx.setMessage('response', response);
+          ctx.responseReady = true;
+        },
+      },
+    };
+  }
+
+  it('a proxy request step that sets responseReady skips the rest of the request side and the target, then runs the response flows', async () => {
+    const log: string[] = [];
+    const te = targetEndpoint({ preFlow: flow('PreFlow', [step(log, 'T-Pre-Req')], [step(log, 'T-Pre-Resp')]) });
+    const pe = endpoint({
+      preFlow: flow('PreFlow', [answering(log, 'Answer'), step(log, 'Skipped')], [step(log, 'P-Pre-Resp')]),
+      flows: [flow('all', [step(log, 'AlsoSkipped')], [step(log, 'NotSelected')])],
+      postFlow: flow('PostFlow', [step(log, 'SkippedToo')], [step(log, 'P-Post-Resp')]),
+      routeRules: [targetRoute(te)],
+    });
+    const ctx = context();
+    await runProxyFlow(ctx, pe, io(log));
+    expect(log).toEqual(['Answer', 'P-Pre-Resp', 'P-Post-Resp']);
+    expect(ctx.response.statusCode).toBe(204);
+  });
+
+  it('a target request step that sets responseReady skips the target call but runs both response sides', async () => {
+    const log: string[] = [];
+    const te = targetEndpoint({
+      preFlow: flow('PreFlow', [answering(log, 'T-Answer'), step(log, 'T-Skipped')], [step(log, 'T-Pre-Resp')]),
+    });
+    const pe = endpoint({ preFlow: flow('PreFlow', [], [step(log, 'P-Pre-Resp')]), routeRules: [targetRoute(te)] });
+    const ctx = context();
+    await runProxyFlow(ctx, pe, io(log));
+    expect(log).toEqual(['T-Answer', 'T-Pre-Resp', 'P-Pre-Resp']);
+  });
+
+  it('runs onBeforeClientResponse callbacks once, after the error flow too', async () => {
+    const log: string[] = [];
+    const registering: CompiledStep = {
+      ...step(log, 'Register'),
+      compiled: { readsContent: false, execute(ctx) { ctx.onBeforeClientResponse((c) => log.push(`callback ${c.response.statusCode}`)); } },
+    };
+    const pe = endpoint({ preFlow: flow('PreFlow', [registering, step(log, 'Boom', 'fault')]) });
+    const ctx = context();
+    await runProxyFlow(ctx, pe, io(log));
+    ctx.runBeforeClientResponse();
+    expect(log).toEqual(['Boom', 'callback 500']);
+  });
+});
