@@ -32,6 +32,8 @@ type Body = { kind: 'ok'; bytes: Buffer } | { kind: 'too-large' };
 export function createDemoTarget(options: DemoTargetOptions): DemoTarget {
   const { name } = options;
   const pendingDelays = new Set<NodeJS.Timeout>();
+  // Counts GET /counter answers, so a cached response (the same number again) is visible from the client.
+  let counter = 0;
 
   function send(res: ServerResponse, status: number, contentType: string | undefined, body: string): void {
     res.statusCode = status;
@@ -59,6 +61,11 @@ export function createDemoTarget(options: DemoTargetOptions): DemoTarget {
 
     if (isRead && path === '/json') {
       sendJson(res, 200, { target: name, items: catalogItems });
+      return;
+    }
+    if (isRead && path === '/counter') {
+      counter += 1;
+      sendJson(res, 200, { target: name, counter, servedAt: new Date().toISOString() });
       return;
     }
     if (isRead && path === '/xml') {

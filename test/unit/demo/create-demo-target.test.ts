@@ -74,6 +74,15 @@ describe('createDemoTarget', () => {
     expect(doc.items[0]?.name).toBe('Espresso cup');
   });
 
+  it('counts GET /counter answers per target', async () => {
+    const base = await startTarget('demo-a');
+    const first = (await (await fetch(`${base}/counter`)).json()) as { target: string; counter: number; servedAt: string };
+    const second = (await (await fetch(`${base}/counter`)).json()) as { counter: number };
+    expect(first).toMatchObject({ target: 'demo-a', counter: 1 });
+    expect(Number.isNaN(Date.parse(first.servedAt))).toBe(false);
+    expect(second.counter).toBe(2);
+  });
+
   it('serves a small XML document on GET /xml', async () => {
     const base = await startTarget('demo-a');
     const res = await fetch(`${base}/xml`);
