@@ -2,12 +2,15 @@
 import type { DeployedRevision } from '../dataplane/deployed-revision.js';
 import { toRouteTargets } from '../dataplane/route-table.js';
 import { AdminError, BundleError } from '../errors.js';
+import { toGroupPolicies } from '../groups/to-group-policies.js';
+import { isSameDeploymentGroup, type DeploymentGroup } from '../groups/proxy-group-settings.js';
 import type { DeployHistoryRecord } from '../history/deploy-history-record.js';
 import type { StoreOp } from '../store/store.js';
 import { DEPLOYMENTS, normalizeDeploymentBasePath, toDeploymentKey, type DeploymentRecord } from './deployment-records.js';
 import type { DeploymentContext } from './deployment-context.js';
 import type { DeployHistoryNote } from './deployment-service.js';
 import { toDeployedKey } from './environment-runtime.js';
+import { blameProxy } from './failed-proxy.js';
 import { toHistoryEntry, toProxyHistory, type HistoryEntryBase } from './to-history-entry.js';
 
 /** What one proxy should look like after the change. */
@@ -29,6 +32,11 @@ export interface EnvironmentChangeInput {
   readonly history?: DeployHistoryNote;
   /** Seconds undeployed revisions keep their in-flight requests (without new traffic) before they are undeployed. */
   readonly delaySeconds?: number;
+  /**
+   * The proxy group making the change: every revision it deploys carries it and is compiled with its settings; one
+   * already deployed with other settings (or by no group) is compiled again and swapped, not left unchanged.
+   */
+  readonly group?: DeploymentGroup;
 }
 
 export interface EnvironmentChangeResult {
@@ -77,7 +85,7 @@ export async function applyEnvironmentChange(ctx: DeploymentContext, input: Envi
   const delayMs = Math.max(0, input.delaySeconds ?? 0) * 1000;
   const currentOf = new Map(input.changes.map((c) => [c.api, ctx.list(organization, { environment, api: c.api })]));
   const revisions = input.changes.flatMap((c) => (c.deploy ?? []).map((d) => ({ api: c.api, ...d, record: ctx.loadRevision(organization, c.api, d.revision) })));
-  for (const { record } of revisions) if (record.problems.length > 0) throw new BundleError(record.problems);
+  for (const { api, revision, record } of revisions) if (record.problems.length > 0) throw blameProxy(new BundleError(record.problems), api, revision);
 
   const candidates: Candidate[] = [];
   const deployed: DeploymentRecord[] = [];
@@ -92,7 +100,8 @@ export async function applyEnvironmentChange(ctx: DeploymentContext, input: Envi
     for (const { api, revision, basePath: rawBasePath, record: revisionRecord } of revisions) {
       const basePath = normalizeDeploymentBasePath(rawBasePath);
       const existing = currentOf.get(api)!.find((r) => r.revision === revision);
-      const serving = existing && (existing.undeployAt === undefined || existing.servesUntilUndeploy) && runtime.deployed.has(toDeployedKey(api, revision));
+      const serving = existing && (existing.undeployAt === undefined || existing.servesUntilUndeploy) && runtime.deployed.has(toDeployedKey(api, revision))
+        && (input.group === undefined || isSameDeploymentGroup(existing.group, input.group));
       if (serving && existing.basePath === basePath && existing.undeployAt === undefined) {
         unchanged.push(existing);
       } else if (serving && existing.basePath === basePath) {
@@ -101,8 +110,15 @@ export async function applyEnvironmentChange(ctx: DeploymentContext, input: Envi
         put(kept, kept);
         deployed.push(kept);
       } else {
-        const record: DeploymentRecord = { organization, environment, api, revision, basePath, deployedAt: now, deployedBy: input.user };
-        candidates.push({ deployed: runtime.compile(api, revision, await ctx.revisions.loadBundle(revisionRecord), basePath), record });
+        const record: DeploymentRecord = {
+          organization, environment, api, revision, basePath, deployedAt: now, deployedBy: input.user, ...(input.group ? { group: input.group } : {}),
+        };
+        const bundle = await ctx.revisions.loadBundle(revisionRecord);
+        try {
+          candidates.push({ deployed: runtime.compile(api, revision, bundle, basePath, toGroupPolicies(input.group)), record });
+        } catch (err) {
+          throw blameProxy(err, api, revision);
+        }
         put(record, record);
         deployed.push(record);
       }
@@ -157,13 +173,14 @@ function assertNoConflicts(
 ): void {
   const claimed = new Map<string, DeployedRevision>();
   for (const { deployed } of candidates) {
+    const { apiName, revision } = deployed.compiled;
     const conflict = findConflicts(deployed, replacing)[0];
-    if (conflict) throw new AdminError('BasePathConflict', [conflict.basePath, conflict.deployed.compiled.revision, conflict.deployed.compiled.apiName, organization]);
+    if (conflict) throw blameProxy(new AdminError('BasePathConflict', [conflict.basePath, conflict.deployed.compiled.revision, conflict.deployed.compiled.apiName, organization]), apiName, revision);
     for (const { endpoint, basePath } of toRouteTargets(deployed)) {
       for (const virtualHost of endpoint.virtualHosts) {
         const key = `${virtualHost} ${basePath}`;
         const other = claimed.get(key);
-        if (other && other !== deployed) throw new AdminError('BasePathConflict', [basePath, other.compiled.revision, other.compiled.apiName, organization]);
+        if (other && other !== deployed) throw blameProxy(new AdminError('BasePathConflict', [basePath, other.compiled.revision, other.compiled.apiName, organization]), apiName, revision);
         claimed.set(key, deployed);
       }
     }

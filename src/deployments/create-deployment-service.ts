@@ -1,6 +1,7 @@
 // Deploys and undeploys revisions per environment, one change at a time, each with its deploy history record; retires what left.
 import { AdminError, BundleError } from '../errors.js';
 import type { DeployedRevision } from '../dataplane/deployed-revision.js';
+import { toGroupPolicies } from '../groups/to-group-policies.js';
 import { createDeployHistory } from '../history/deploy-history.js';
 import type { RevisionRecord } from '../revisions/revision-records.js';
 import type { StoreOp } from '../store/store.js';
@@ -119,7 +120,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
     try {
       for (const r of records) {
         const runtime = runtimeOf(organization, r.environment);
-        compiled.push({ runtime, deployed: runtime.compile(api, revision, staged.bundle, r.basePath) });
+        compiled.push({ runtime, deployed: runtime.compile(api, revision, staged.bundle, r.basePath, toGroupPolicies(r.group)) });
       }
     } catch (err) {
       for (const c of compiled) void c.deployed.compiled.close();
@@ -160,6 +161,10 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       const addition = history.toAddition(toHistoryEntry(base, [proxy], { result: 'success' }));
       await commit([...(input.ops ?? []), ...addition.ops]);
       return addition.record;
+    }),
+    recordHistoryFailure: (input) => serialize(() => {
+      const { organization, environment, user, history: note } = input;
+      return ctx.recordFailure({ organization, environment, user, note, kind: note.kind, description: note.description }, input.apis, input.error);
     }),
     markHistory: (input) => serialize(async () => {
       runtimeOf(input.organization, input.environment);
@@ -209,7 +214,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
           try {
             const revision = deps.revisions.getRevision(organization, record.api, record.revision);
             if (!revision) throw new Error('its revision record is missing');
-            add.push(runtime.compile(record.api, record.revision, await deps.revisions.loadBundle(revision), record.basePath));
+            add.push(runtime.compile(record.api, record.revision, await deps.revisions.loadBundle(revision), record.basePath, toGroupPolicies(record.group)));
           } catch (err) {
             const reason = describeBundleError(err);
             failed.push({ record, reason });

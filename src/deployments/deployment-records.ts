@@ -1,4 +1,5 @@
 // Stored deployment records (environment × proxy × revision) and their keys.
+import type { DeploymentGroup } from '../groups/proxy-group-settings.js';
 
 export const DEPLOYMENTS = 'deployments';
 
@@ -18,6 +19,11 @@ export interface DeploymentRecord {
   readonly undeployAt?: number;
   /** With undeployAt: an undeploy with a delay, which keeps serving until then (a replaced revision does not). */
   readonly servesUntilUndeploy?: boolean;
+  /**
+   * Set when a proxy group deployed it: the group and the settings compiled into it (a restart or a content
+   * change compiles them in again). A later deploy of the proxy that is not the group's drops it.
+   */
+  readonly group?: DeploymentGroup;
 }
 
 export function toDeploymentKey(organization: string, environment: string, api: string, revision: number): string {

@@ -78,6 +78,17 @@ export interface HistoryNoteInput {
   readonly ops?: readonly StoreOp[];
 }
 
+/** A change its caller refused before asking for it, for the history (e.g. a group deploy whose plan failed). */
+export interface HistoryFailureInput {
+  readonly organization: string;
+  readonly environment: string;
+  /** The proxies it would have changed: their deployments, unchanged, are the record's before and after. */
+  readonly apis: readonly string[];
+  readonly user: string;
+  readonly history: DeployHistoryNote & { readonly description: string };
+  readonly error: unknown;
+}
+
 export interface RollbackResult extends EnvironmentChangeResult {
   /** The record that was restored. */
   readonly target: DeployHistoryRecord;
@@ -118,6 +129,8 @@ export interface DeploymentService {
    * in the environment as both before and after. `ops` (the change the note describes) go in the same commit.
    */
   recordHistoryNote(input: HistoryNoteInput): Promise<DeployHistoryRecord>;
+  /** A failure record for a change refused before it reached this service; best effort, like every failure record. */
+  recordHistoryFailure(input: HistoryFailureInput): Promise<void>;
   /** Marks or unmarks a history record persistent; DeployHistoryRecordDoesNotExist (404). */
   markHistory(input: { organization: string; environment: string; id: string; persistent: boolean }): Promise<DeployHistoryRecord>;
   /** The environment's deploy history, newest first. */

@@ -4,7 +4,7 @@ import { DeployedRevision } from '../dataplane/deployed-revision.js';
 import { RouteTable, toRouteTargets, type RouteTarget } from '../dataplane/route-table.js';
 import type { TargetClient } from '../dataplane/target-client.js';
 import type { TargetServerDefinition } from '../dataplane/target-server.js';
-import { compileRevision } from '../engine/compile-revision.js';
+import { compileRevision, type GroupPolicy } from '../engine/compile-revision.js';
 import type { PolicyRegistry } from '../policies/policy-registry.js';
 import type { PolicyServices } from '../policies/policy-services.js';
 
@@ -12,6 +12,7 @@ export interface EnvironmentRuntimeOptions {
   readonly organization: string;
   readonly environment: string;
   readonly virtualHosts: readonly string[];
+  /** Live (the management API changes it): each compile reads the definitions current at that moment. */
   readonly targetServers: ReadonlyMap<string, TargetServerDefinition>;
   readonly registry: PolicyRegistry;
   /** The environment's policy services; compiled policies of every revision deployed here share them. */
@@ -55,10 +56,13 @@ export class EnvironmentRuntime {
     return set ? [...set] : [];
   }
 
-  /** Compiles a revision for this environment; throws BundleError and leaves nothing open when it cannot run here. */
-  compile(api: string, revision: number, bundle: ProxyBundle, deploymentBasePath: string): DeployedRevision {
+  /**
+   * Compiles a revision for this environment, with the policies of the proxy group that deploys it (if any); throws
+   * BundleError and leaves nothing open when it cannot run here.
+   */
+  compile(api: string, revision: number, bundle: ProxyBundle, deploymentBasePath: string, groupPolicies?: readonly GroupPolicy[]): DeployedRevision {
     const compiled = compileRevision(
-      { organization: this.options.organization, environment: this.options.environment, apiName: api, revision, bundle },
+      { organization: this.options.organization, environment: this.options.environment, apiName: api, revision, bundle, ...(groupPolicies ? { groupPolicies } : {}) },
       { registry: this.options.registry, services: this.options.services, targetServers: this.options.targetServers, virtualHosts: this.options.virtualHosts, createTargetClient: this.options.createTargetClient },
     );
     return new DeployedRevision(compiled, deploymentBasePath);

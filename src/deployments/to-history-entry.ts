@@ -5,6 +5,7 @@ import type { NewDeployHistoryRecord } from '../history/deploy-history.js';
 import type { StoreOp } from '../store/store.js';
 import { DEPLOYMENTS, toDeploymentKey, toDeploymentKeyPrefix, type DeploymentRecord } from './deployment-records.js';
 import type { DeployHistoryNote } from './deployment-service.js';
+import { failedProxyOf } from './failed-proxy.js';
 
 /** Descriptions are the caller's text: bounded so one request cannot bloat every later listing. */
 const maxDescriptionLength = 1024;
@@ -58,10 +59,15 @@ export function toUnchangedProxyHistory(api: string, records: readonly Deploymen
   return { api, before: states, after: states };
 }
 
-/** What a failure record says: catalog messages as they are; anything unexpected stays in the log. */
+/**
+ * What a failure record says: catalog messages as they are, prefixed with the proxy revision a multi-proxy change
+ * failed on; anything unexpected stays in the log.
+ */
 export function toFailureReason(err: unknown): string {
-  if (err instanceof BundleError) return err.problems.map((p) => `${p.file}: ${p.message}`).join('; ');
-  if (err instanceof AdminError) return err.message;
+  const proxy = failedProxyOf(err);
+  const prefix = proxy ? `${proxy.api} revision ${proxy.revision}: ` : '';
+  if (err instanceof BundleError) return prefix + err.problems.map((p) => `${p.file}: ${p.message}`).join('; ');
+  if (err instanceof AdminError) return prefix + err.message;
   return 'internal error (see the gateway log)';
 }
 

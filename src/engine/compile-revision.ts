@@ -5,7 +5,7 @@ import type { TargetServerDefinition } from '../dataplane/target-server.js';
 import { BundleError, type BundleProblem } from '../errors.js';
 import type { PolicyRegistry } from '../policies/policy-registry.js';
 import type { PolicyServices } from '../policies/policy-services.js';
-import type { CompiledPolicy } from '../policies/policy-type.js';
+import type { CompiledPolicy, PolicyCompileContext } from '../policies/policy-type.js';
 import { compileCondition, type CompiledCondition } from './condition/compile-condition.js';
 import { conditionVariables, parseCondition } from './condition/parse-condition.js';
 import type {
@@ -18,6 +18,24 @@ export interface CompileRevisionInput {
   readonly apiName: string;
   readonly revision: number;
   readonly bundle: ProxyBundle;
+  /** Policies a proxy group adds to this revision when it deploys it (Baton's group settings; the bundle does not name them). */
+  readonly groupPolicies?: readonly GroupPolicy[];
+}
+
+/**
+ * Where a group policy's steps go in every endpoint of the member: first in each ProxyEndpoint's PreFlow request
+ * (before the member's own steps: a CORS preflight is answered before authentication), last in each ProxyEndpoint's
+ * PostFlow request (after them: a cache lookup never bypasses the member's checks), last in each TargetEndpoint's
+ * PostFlow response (where Apigee places a ResponseCache's population).
+ */
+export type GroupStepPlacement = 'proxy-request-first' | 'proxy-request-last' | 'target-response-last';
+
+export interface GroupPolicy {
+  /** A synthetic policy config (name, type, file `proxygroups/<group>`) for messages and flow variables. */
+  readonly config: PolicyConfig;
+  /** Compiles it for one member revision; throws Error for a problem (reported against `config.file`). */
+  readonly compile: (ctx: PolicyCompileContext) => CompiledPolicy;
+  readonly placements: readonly GroupStepPlacement[];
 }
 
 export interface CompileRevisionDeps {
@@ -36,14 +54,19 @@ interface Compiler {
   readonly problems: BundleProblem[];
   readonly policies: Map<string, { config: PolicyConfig; compiled: CompiledPolicy }>;
   readonly clients: TargetClient[];
+  /** Compiled group policies: closed with the revision like its own. */
+  readonly groupPolicies: CompiledPolicy[];
 }
+
+type GroupSteps = Readonly<Record<GroupStepPlacement, readonly CompiledStep[]>>;
 
 /** Throws BundleError (400) listing every reason the revision cannot run in this environment; nothing is left open then. */
 export function compileRevision(input: CompileRevisionInput, deps: CompileRevisionDeps): CompiledRevision {
-  const compiler: Compiler = { problems: [], policies: new Map(), clients: [] };
+  const compiler: Compiler = { problems: [], policies: new Map(), clients: [], groupPolicies: [] };
   const { bundle } = input;
   if (bundle.proxyEndpoints.length === 0) compiler.problems.push({ file: 'proxies/', message: 'the revision has no ProxyEndpoint' });
   compilePolicies(compiler, input, deps);
+  const group = compileGroupPolicies(compiler, input, deps);
   const targets = new Map<string, CompiledTargetEndpoint>();
   for (const te of bundle.targetEndpoints) {
     const client = createClient(compiler, te.file, te.connection, deps);
@@ -52,7 +75,7 @@ export function compileRevision(input: CompileRevisionInput, deps: CompileRevisi
       name: te.name,
       preFlow: compileFlow(compiler, te.file, te.preFlow),
       flows: te.flows.map((f) => compileFlow(compiler, te.file, f)),
-      postFlow: compileFlow(compiler, te.file, te.postFlow),
+      postFlow: withSteps(compileFlow(compiler, te.file, te.postFlow), [], group['target-response-last']),
       faultRules: te.faultRules.map((r) => compileFaultRule(compiler, te.file, r)),
       defaultFaultRule: compileDefaultFaultRule(compiler, te.file, te.defaultFaultRule),
       target: client,
@@ -83,9 +106,9 @@ export function compileRevision(input: CompileRevisionInput, deps: CompileRevisi
       name: pe.name,
       basePath: pe.basePath,
       virtualHosts: pe.virtualHosts.length > 0 ? pe.virtualHosts : deps.virtualHosts,
-      preFlow: compileFlow(compiler, pe.file, pe.preFlow),
+      preFlow: withSteps(compileFlow(compiler, pe.file, pe.preFlow), group['proxy-request-first'], []),
       flows: pe.flows.map((f) => compileFlow(compiler, pe.file, f)),
-      postFlow: compileFlow(compiler, pe.file, pe.postFlow),
+      postFlow: withRequestLast(compileFlow(compiler, pe.file, pe.postFlow), group['proxy-request-last']),
       postClientFlow: compileFlow(compiler, pe.file, pe.postClientFlow),
       faultRules: pe.faultRules.map((r) => compileFaultRule(compiler, pe.file, r)),
       defaultFaultRule: compileDefaultFaultRule(compiler, pe.file, pe.defaultFaultRule),
@@ -97,12 +120,14 @@ export function compileRevision(input: CompileRevisionInput, deps: CompileRevisi
     await Promise.allSettled([
       ...compiler.clients.map((c) => c.close()),
       ...[...compiler.policies.values()].map(async (p) => p.compiled.close?.()),
+      ...compiler.groupPolicies.map(async (p) => p.close?.()),
     ]);
   };
   const destroyAll = async (): Promise<void> => {
     await Promise.allSettled([
       ...compiler.clients.map((c) => c.destroy()),
       ...[...compiler.policies.values()].map(async (p) => p.compiled.close?.()),
+      ...compiler.groupPolicies.map(async (p) => p.close?.()),
     ]);
   };
   if (compiler.problems.length > 0) {
@@ -137,6 +162,36 @@ function compilePolicies(compiler: Compiler, input: CompileRevisionInput, deps: 
       compiler.problems.push({ file: policy.file, message: `${policy.type} ${policy.name}: ${(err as Error).message}` });
     }
   }
+}
+
+/** Each group policy compiled once for this revision, as steps per placement (in the group's order). */
+function compileGroupPolicies(compiler: Compiler, input: CompileRevisionInput, deps: CompileRevisionDeps): GroupSteps {
+  const steps: Record<GroupStepPlacement, CompiledStep[]> = { 'proxy-request-first': [], 'proxy-request-last': [], 'target-response-last': [] };
+  for (const policy of input.groupPolicies ?? []) {
+    let compiled: CompiledPolicy;
+    try {
+      compiled = policy.compile({
+        policy: policy.config, resources: input.bundle.resources, organization: input.organization, apiName: input.apiName, revision: input.revision,
+        environment: input.environment, services: deps.services,
+      });
+    } catch (err) {
+      compiler.problems.push({ file: policy.config.file, message: `${policy.config.type} ${policy.config.name}: ${(err as Error).message}` });
+      continue;
+    }
+    compiler.groupPolicies.push(compiled);
+    const step: CompiledStep = { name: policy.config.name, policy: policy.config, compiled, condition: undefined, needsContent: compiled.readsContent };
+    for (const placement of policy.placements) steps[placement].push(step);
+  }
+  return steps;
+}
+
+function withSteps(flow: CompiledFlow, requestFirst: readonly CompiledStep[], responseLast: readonly CompiledStep[]): CompiledFlow {
+  if (requestFirst.length === 0 && responseLast.length === 0) return flow;
+  return { ...flow, request: [...requestFirst, ...flow.request], response: [...flow.response, ...responseLast] };
+}
+
+function withRequestLast(flow: CompiledFlow, requestLast: readonly CompiledStep[]): CompiledFlow {
+  return requestLast.length === 0 ? flow : { ...flow, request: [...flow.request, ...requestLast] };
 }
 
 function createClient(compiler: Compiler, file: string, connection: HttpTargetConnectionConfig, deps: CompileRevisionDeps): TargetClient | undefined {

@@ -114,8 +114,11 @@ export const apiRoutes: AdminRoutes = (app, deps: AdminDeps) => {
     resolveOrganization(deps, org);
     return withApiAudit(deps, request, { organization: org, operation: 'delete-api', target: `apis/${api}` }, async () => {
       assertPermission(request, 'API_DEFINITION', org);
-      // Held still so no deploy of this proxy can start between the deployment check and the delete.
-      return deps.deployments.exclusive(() => deps.revisions.deleteApi(org, api, request.principal.user));
+      // Held still so no deploy of this proxy (nor a group naming it) can start between the checks and the delete.
+      return deps.deployments.exclusive(() => {
+        deps.groups.assertNotMember(org, api);
+        return deps.revisions.deleteApi(org, api, request.principal.user);
+      });
     });
   });
 

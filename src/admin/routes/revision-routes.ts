@@ -74,7 +74,10 @@ export const revisionRoutes: AdminRoutes = (app, deps: AdminDeps) => {
     return withApiAudit(deps, request, { organization: org, operation: 'delete-revision', target: `apis/${api}/revisions/${rev}` }, async () => {
       assertPermission(request, 'API_DEFINITION', org);
       const revision = parseRevisionParam(rev);
-      const record = await deps.deployments.exclusive(() => deps.revisions.deleteRevision(org, api, revision, request.principal.user));
+      const record = await deps.deployments.exclusive(() => {
+        deps.groups.assertNotMember(org, api, revision);
+        return deps.revisions.deleteRevision(org, api, revision, request.principal.user);
+      });
       return toRevisionView(record);
     });
   });
