@@ -26,7 +26,7 @@ function childOrAttr(el: XmlElement, element: string, attribute: string): string
   return childText(el, element) ?? attr(el, attribute)?.trim();
 }
 
-function parseLoadBalancer(el: XmlElement, where: string, report: ReportProblem): LoadBalancerConfig {
+export function parseLoadBalancer(el: XmlElement, where: string, report: ReportProblem): LoadBalancerConfig {
   const algorithmText = childText(el, 'Algorithm') ?? 'RoundRobin';
   const algorithm = algorithms.find((a) => a === algorithmText);
   if (!algorithm) report(`${where}: LoadBalancer Algorithm ${JSON.stringify(algorithmText)} is not one of ${algorithms.join(', ')}`);
@@ -49,7 +49,7 @@ function parseLoadBalancer(el: XmlElement, where: string, report: ReportProblem)
   return { algorithm: algorithm ?? 'RoundRobin', servers, maxFailures: maxFailures ?? 0, retryEnabled: toBoolean(childText(el, 'RetryEnabled'), true) };
 }
 
-function parseSslInfo(el: XmlElement): SslInfoConfig {
+export function parseSslInfo(el: XmlElement): SslInfoConfig {
   return {
     enabled: toBoolean(childText(el, 'Enabled'), false),
     ignoreValidationErrors: toBoolean(childText(el, 'IgnoreValidationErrors'), false),

@@ -27,7 +27,7 @@ interface KeptEntry {
  * Every check that needs no inflation, over every entry (ignored ones too: a traversal name is refused wherever it
  * sits). Returns the entries to keep; throws a 400 BundleError listing every problem found.
  */
-function selectEntries(entries: readonly ZipEntryInfo[], limits: BundleLimits): KeptEntry[] {
+function selectEntries(entries: readonly ZipEntryInfo[], limits: BundleLimits, root: string): KeptEntry[] {
   const problems: BundleProblem[] = [];
   const kept: KeptEntry[] = [];
   const seen = new Map<string, string>();
@@ -43,8 +43,8 @@ function selectEntries(entries: readonly ZipEntryInfo[], limits: BundleLimits): 
       problems.push({ file, message: 'symbolic links are not allowed in a bundle' });
       continue;
     }
-    // compat §2.2 rule 2: only apiproxy/ counts; folders are implied by the files.
-    if (check.segments[0] !== 'apiproxy' || check.segments.length < 2 || entry.isDirectory) continue;
+    // compat §2.2 rule 2: only apiproxy/ (sharedflowbundle/ for a shared flow) counts; folders are implied by the files.
+    if (check.segments[0] !== root || check.segments.length < 2 || entry.isDirectory) continue;
     const path = check.segments.slice(1).join('/');
     const key = toCollisionKey(path);
     const earlier = seen.get(key);
@@ -113,10 +113,10 @@ async function inflateEntry(entry: ZipEntryInfo, file: string, limits: BundleLim
 }
 
 /**
- * Reads the files under `apiproxy/` of a bundle zip. Entries elsewhere and folder entries are ignored; nested
+ * Reads the files under `apiproxy/` (or `options.root`) of a bundle zip. Entries elsewhere and folder entries are ignored; nested
  * archives stay plain files. Throws BundleError (413 for size limits, 400 otherwise) naming the offending entry.
  */
-export async function readBundleZip(bytes: Uint8Array, limits?: Partial<BundleLimits>): Promise<BundleFiles> {
+export async function readBundleZip(bytes: Uint8Array, limits?: Partial<BundleLimits>, options?: { readonly root?: 'apiproxy' | 'sharedflowbundle' }): Promise<BundleFiles> {
   const effective = toBundleLimits(limits);
   if (bytes.byteLength > effective.maxZipBytes) {
     throw new BundleError([{ file: archiveFile, message: `bundle of ${bytes.byteLength} bytes exceeds the limit of ${effective.maxZipBytes} bytes` }], { status: 413 });
@@ -128,7 +128,7 @@ export async function readBundleZip(bytes: Uint8Array, limits?: Partial<BundleLi
     if (!(err instanceof ZipReadError)) throw err;
     throw new BundleError([{ file: archiveFile, message: err.message }], { status: err.tooMany ? 413 : 400, cause: err });
   }
-  const kept = selectEntries(entries, effective);
+  const kept = selectEntries(entries, effective, options?.root ?? 'apiproxy');
   const files: BundleFiles = new Map();
   let usedBytes = 0;
   for (const { entry, path } of kept) {

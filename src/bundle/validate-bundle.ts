@@ -15,7 +15,7 @@ function checkCondition(condition: string | undefined, where: string, report: Re
   }
 }
 
-function checkSteps(steps: readonly StepConfig[], where: string, policies: ReadonlySet<string>, report: Report): void {
+export function checkSteps(steps: readonly StepConfig[], where: string, policies: ReadonlySet<string>, report: Report): void {
   for (const step of steps) {
     if (!policies.has(step.name)) report(`Step ${step.name} refers to a policy that does not exist`);
     checkCondition(step.condition, `Step ${step.name} in ${where}`, report);
@@ -56,7 +56,7 @@ function checkRouteRules(endpoint: ProxyEndpointConfig, targets: ReadonlySet<str
 }
 
 /** Reports a second definition of a name, on the later file. */
-function checkUniqueNames(items: readonly { name: string; file: string }[], kind: string, problems: BundleProblem[]): void {
+export function checkUniqueNames(items: readonly { name: string; file: string }[], kind: string, problems: BundleProblem[]): void {
   const first = new Map<string, string>();
   for (const item of items) {
     const earlier = first.get(item.name);

@@ -7,6 +7,7 @@ import { FlowContext } from '../engine/flow-context.js';
 import type { FlowIo } from '../engine/flow-io.js';
 import { toFaultResponse } from '../engine/fault-response.js';
 import { runPostClientFlow, runProxyFlow } from '../engine/run-proxy-flow.js';
+import type { FlowHookSet } from '../engine/shared-flow.js';
 import { callTarget } from './call-target.js';
 import { readClientRequest, type ClientRequestLimits } from './read-client-request.js';
 import type { RouteTable } from './route-table.js';
@@ -27,6 +28,8 @@ export interface RequestHandlerOptions {
   readonly accessLogSampleRate: number;
   readonly logger: Logger;
   readonly now: () => number;
+  /** The environment's attached flow hooks now (undefined when none is); read once per request, like the route table. */
+  readonly getFlowHooks?: () => FlowHookSet | undefined;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -106,6 +109,8 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       messageId: randomUUID(),
       now: options.now,
       signal: abort.signal,
+      io,
+      flowHooks: options.getFlowHooks?.(),
     });
     const extraHeaders = options.revisionHeader ? { 'X-Baton-Revision': `${revision.apiName}/${revision.revision}` } : undefined;
 

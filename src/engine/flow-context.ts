@@ -4,6 +4,8 @@ import type { PolicyFault } from '../errors.js';
 import { Message } from './message.js';
 import { NOT_A_MESSAGE_VARIABLE, readMessageVariable, removeMessageVariable, writeMessageVariable } from './message-variables.js';
 import type { VariableReader } from './variable-reader.js';
+import type { FlowIo } from './flow-io.js';
+import type { FlowHookSet } from './shared-flow.js';
 
 /** Apigee's `context.flow` values, plus the flow after the response was sent. */
 export type FlowPhase = 'PROXY_REQ_FLOW' | 'TARGET_REQ_FLOW' | 'TARGET_RESP_FLOW' | 'PROXY_RESP_FLOW' | 'POST_CLIENT_FLOW';
@@ -29,6 +31,10 @@ export interface FlowContextInit {
   readonly now: () => number;
   /** Aborted when the client goes away before the response is complete: target calls stop then. */
   readonly signal?: AbortSignal;
+  /** The runner's I/O, for policies that run steps themselves (FlowCallout). */
+  readonly io?: FlowIo;
+  /** The environment's attached flow hooks when the request arrived; undefined when none is attached. */
+  readonly flowHooks?: FlowHookSet;
 }
 
 /** Target state the runner fills in and policies may change (`target.url`, copy flags). */

@@ -5,6 +5,7 @@ import { ERROR_RESPONSE_CODE, errorResponseFault, toFaultResponse, toPolicyFault
 import { runFaultRules } from './run-fault-rules.js';
 import type { FlowContext } from './flow-context.js';
 import { bufferContent, type FlowIo } from './flow-io.js';
+import type { ExecutableSharedFlow, FlowHookPoint } from './shared-flow.js';
 
 /** What ProxyEndpoints and TargetEndpoints share: their three request/response flows. */
 type EndpointFlows = Pick<CompiledProxyEndpoint, 'preFlow' | 'flows' | 'postFlow'>;
@@ -23,6 +24,30 @@ export async function runSteps(ctx: FlowContext, steps: readonly CompiledStep[],
       ctx.setVariable(`${step.policy.type.toLowerCase()}.${step.name}.failed`, true);
       io.onSuppressedError(ctx, err, `continueOnError step ${step.name}`);
     }
+  }
+}
+
+/** Runs a deployed shared flow's steps (FlowCallout, flow hooks); its revision counts the run as in flight until they end. */
+export async function runSharedFlow(ctx: FlowContext, flow: ExecutableSharedFlow, io: FlowIo): Promise<void> {
+  flow.acquire();
+  try {
+    await runSteps(ctx, flow.steps, io);
+  } finally {
+    flow.release();
+  }
+}
+
+/** The shared flow attached at `point`; with the hook's continueOnError (Apigee's default) a fault is only reported. */
+async function runFlowHook(ctx: FlowContext, point: FlowHookPoint, io: FlowIo): Promise<void> {
+  const hook = ctx.init.flowHooks?.[point];
+  if (!hook) return;
+  ctx.currentFlowName = point;
+  try {
+    if (!hook.flow) throw runtimeFault('SharedFlowNotFound', [hook.sharedFlow]);
+    await runSharedFlow(ctx, hook.flow, io);
+  } catch (err) {
+    if (!hook.continueOnError) throw err;
+    io.onSuppressedError(ctx, err, point);
   }
 }
 
@@ -70,11 +95,14 @@ async function runTargetEndpoint(ctx: FlowContext, te: CompiledTargetEndpoint, i
   ctx.flow = 'TARGET_REQ_FLOW';
   ctx.target.name = te.name;
   ctx.target.url = te.target.baseUrl;
+  // Flow hooks (compat §7.2): the one null check is all a request pays when none is attached.
+  if (ctx.init.flowHooks) await runFlowHook(ctx, 'PreTargetFlowHook', io);
   const flow = await runRequestSide(ctx, te, io);
   if (!ctx.responseReady) await io.callTarget(ctx, te.target, te.loadBalancerPath);
   ctx.flow = 'TARGET_RESP_FLOW';
   if (!te.isSuccessStatus(ctx.response.statusCode)) throw errorResponseFault(ctx.response.statusCode);
   await runResponseSide(ctx, te, flow, io);
+  if (ctx.init.flowHooks) await runFlowHook(ctx, 'PostTargetFlowHook', io);
 }
 
 /** Puts the context into the error state with the response Apigee would start the error flow from. */
@@ -101,10 +129,12 @@ async function runProxyFlows(ctx: FlowContext, pe: CompiledProxyEndpoint, io: Fl
   let proxyFlow: CompiledFlow | undefined;
   try {
     ctx.flow = 'PROXY_REQ_FLOW';
+    if (ctx.init.flowHooks) await runFlowHook(ctx, 'PreProxyFlowHook', io);
     proxyFlow = await runRequestSide(ctx, pe, io);
     if (ctx.responseReady) {
       ctx.flow = 'PROXY_RESP_FLOW';
       await runResponseSide(ctx, pe, proxyFlow, io);
+      if (ctx.init.flowHooks) await runFlowHook(ctx, 'PostProxyFlowHook', io);
       return;
     }
 
@@ -138,6 +168,7 @@ async function runProxyFlows(ctx: FlowContext, pe: CompiledProxyEndpoint, io: Fl
 
     ctx.flow = 'PROXY_RESP_FLOW';
     await runResponseSide(ctx, pe, proxyFlow, io);
+    if (ctx.init.flowHooks) await runFlowHook(ctx, 'PostProxyFlowHook', io);
   } catch (err) {
     const fault = toPolicyFault(err);
     if (ctx.fault !== fault) enterErrorFlow(ctx, fault);
