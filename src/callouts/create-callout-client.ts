@@ -9,6 +9,8 @@ export interface CalloutRequest {
   /** Whole exchange: connect, headers and body. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** Verify the server's certificate (default true); false only for SSLInfo IgnoreValidationErrors. */
+  readonly rejectUnauthorized?: boolean;
 }
 
 export interface CalloutResponse {
@@ -32,6 +34,13 @@ export interface CalloutClientOptions {
 
 export function createCalloutClient(options: CalloutClientOptions): CalloutClient {
   const agent = new Agent({ connect: { timeout: options.connectTimeoutMs }, keepAliveTimeout: 4_000 });
+  // Created on first use: only callouts that opt out of certificate checks share it.
+  let insecureAgent: Agent | undefined;
+  const agentFor = (rejectUnauthorized: boolean): Agent => {
+    if (rejectUnauthorized) return agent;
+    insecureAgent ??= new Agent({ connect: { timeout: options.connectTimeoutMs, rejectUnauthorized: false }, keepAliveTimeout: 4_000 });
+    return insecureAgent;
+  };
   return {
     async send(req) {
       const timeout = AbortSignal.timeout(req.timeoutMs);
@@ -39,7 +48,7 @@ export function createCalloutClient(options: CalloutClientOptions): CalloutClien
       const headers: string[] = [];
       for (const [name, value] of req.headers) headers.push(name, value);
       try {
-        const res = await request(req.url, { method: req.method, headers, body: req.body, dispatcher: agent, signal });
+        const res = await request(req.url, { method: req.method, headers, body: req.body, dispatcher: agentFor(req.rejectUnauthorized ?? true), signal });
         const chunks: Buffer[] = [];
         let total = 0;
         for await (const chunk of res.body) {
@@ -63,6 +72,8 @@ export function createCalloutClient(options: CalloutClientOptions): CalloutClien
         throw err;
       }
     },
-    close: () => agent.close(),
+    close: async () => {
+      await Promise.all([agent.close(), insecureAgent?.close()]);
+    },
   };
 }

@@ -1,6 +1,7 @@
 // What a revision references from its environment (TargetServers, virtual hosts) that a target environment lacks.
 import type { ProxyBundle } from '../bundle/proxy-bundle.js';
 import type { TargetServerDefinition } from '../dataplane/target-server.js';
+import { listLoadBalancerUses } from '../target-servers/list-load-balancer-uses.js';
 
 /** The environment-scoped things a promotion does not carry: the target environment must already have them. */
 export interface EnvironmentResources {
@@ -16,11 +17,12 @@ export interface EnvironmentResources {
  */
 export function findMissingResources(bundle: ProxyBundle, target: EnvironmentResources): string[] {
   const missing = new Set<string>();
-  for (const endpoint of bundle.targetEndpoints) {
-    for (const server of endpoint.connection.loadBalancer?.servers ?? []) {
-      const definition = target.targetServers.get(server.name);
-      if (!definition) missing.add(`TargetServer ${server.name} does not exist in environment ${target.environment}`);
-      else if (!definition.enabled) missing.add(`TargetServer ${server.name} is disabled in environment ${target.environment}`);
+  // TargetEndpoint and ServiceCallout LoadBalancers alike; `targetServers` is the environment's live set.
+  for (const use of listLoadBalancerUses(bundle)) {
+    for (const name of use.servers) {
+      const definition = target.targetServers.get(name);
+      if (!definition) missing.add(`TargetServer ${name} does not exist in environment ${target.environment}`);
+      else if (!definition.enabled) missing.add(`TargetServer ${name} is disabled in environment ${target.environment}`);
     }
   }
   for (const endpoint of bundle.proxyEndpoints) {

@@ -21,4 +21,10 @@ describe('findMissingResources', () => {
       'VirtualHost partner does not exist in environment prod',
     ]);
   });
+
+  it('checks the LoadBalancer of ServiceCallout policies too', () => {
+    expect(findMissingResources(toReferencingBundle({ calloutServers: [['payments-1', 'lookup']] }), prod)).toEqual([
+      'TargetServer lookup does not exist in environment prod',
+    ]);
+  });
 });
