@@ -5,6 +5,7 @@ import { ConfigError } from './errors.js';
 import { checkListenerConflicts, type ListenerAddress } from './config/check-listener-conflicts.js';
 import { ConfigProblems, deepFreeze, isPlainObject, joinPath, readHost, readSection, readString, toShownValue } from './config/config-reader.js';
 import { configEnvNames, defaultConfig } from './config/default-config.js';
+import { parseMasterKey } from './config/parse-master-key.js';
 import { parseOrganizations } from './config/parse-organizations.js';
 import { parseAdmin, parseDataplane, parseDeployments, parseDemoTargets, parseLimits, parseLogging, parseSamples, parseTimeouts, readEnv } from './config/parse-settings.js';
 import { parseUsers } from './config/parse-users.js';
@@ -25,6 +26,11 @@ export interface BatonConfig {
   readonly logging: LoggingConfig;
   readonly demoTargets: DemoTargetsConfig;
   readonly samples: SamplesConfig;
+  /**
+   * Base64 of the 32-byte master key that seals secrets at rest (API consumer keys and secrets, encrypted KVMs), from
+   * BATON_MASTER_KEY only (never the config file, which is often committed). Absent: `<dataDir>/secrets/master.key`.
+   */
+  readonly masterKey?: string;
 }
 
 export interface AdminConfig {
@@ -51,6 +57,19 @@ export interface EnvironmentConfig {
   readonly properties: Readonly<Record<string, string>>;
   readonly virtualHosts: readonly VirtualHostConfig[];
   readonly targetServers: readonly TargetServerConfig[];
+  /** Cache resources policies name in `<CacheResource>`; parseConfig always sets it (absent: only the implicit default cache). */
+  readonly caches?: readonly CacheResourceConfig[];
+}
+
+/** An environment cache resource (in memory, per gateway process). */
+export interface CacheResourceConfig {
+  readonly name: string;
+  readonly maxEntries: number;
+  readonly maxBytes: number;
+  /** A value larger than this is not cached; ≤ maxBytes. */
+  readonly maxEntryBytes: number;
+  /** Time to live of entries whose policy sets no ExpirySettings. */
+  readonly expirySeconds: number;
 }
 
 export interface VirtualHostConfig {
@@ -185,6 +204,8 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv, baseDir: strin
     demoTargets: parseDemoTargets(problems, root.demoTargets),
     samples: parseSamples(problems, root.samples, baseDir),
   };
+  const masterKey = parseMasterKey(problems, env);
+  if (masterKey !== undefined) Object.assign(config, { masterKey });
   checkSamplesTarget(problems, config);
   checkListenerConflicts(problems, toListeners(problems, config, env));
   if (problems.messages.length > 0) throw new ConfigError(problems.messages);

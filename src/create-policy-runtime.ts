@@ -1,9 +1,23 @@
 // Builds the gateway-wide state behind policies (callout client, counters, caches, KVMs, API keys, shared flows) and one PolicyServices per environment.
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { BatonConfig } from './config.js';
+import type { BatonConfig, CacheResourceConfig } from './config.js';
 import { createCalloutClient, type CalloutClient } from './callouts/create-callout-client.js';
+import { createEnvironmentCaches } from './caches/create-environment-caches.js';
+import { createKvmCipher } from './kvms/create-kvm-cipher.js';
+import { createKvmService } from './kvms/create-kvm-service.js';
+import type { KvmService } from './kvms/kvm-service.js';
+import { createApiKeyIndex, type ApiKeyIndex } from './developers/create-api-key-index.js';
+import { createKeyVault } from './developers/create-key-vault.js';
 import type { PolicyServices } from './policies/policy-services.js';
+import { createRateLimitCounters, type RateLimitCounters } from './rate-limits/create-rate-limit-counters.js';
+import { createSharedFlowRegistry, type SharedFlowRegistry } from './sharedflows/create-shared-flow-registry.js';
 import type { Store } from './store/store.js';
+import { join } from 'node:path';
+import type { TargetServerDefinition } from './dataplane/target-server.js';
+import { createMessageLogSenders, type MessageLogSenders } from './message-logging/create-message-log-senders.js';
+import type { Metrics } from './metrics/create-metrics.js';
+import { createStatisticsRecorder } from './policies/statistics-collector/create-statistics-recorder.js';
 
 // Apigee's default connect timeout for callouts (ServiceCallout's HTTPTargetConnection default).
 const CALLOUT_CONNECT_TIMEOUT_MS = 3_000;
@@ -13,12 +27,28 @@ export interface PolicyRuntimeDeps {
   readonly store: Store;
   readonly logger: Logger;
   readonly now: () => number;
+  /** Seals and indexes API keys (loadMasterKey); absent: a random key for this process (tests with a fresh store). */
+  readonly masterKey?: Uint8Array;
+  /** The live TargetServers of an environment (ServiceCallout LoadBalancer). */
+  readonly targetServers: (organization: string, environment: string) => ReadonlyMap<string, TargetServerDefinition>;
+  /** The gateway's metrics: StatisticsCollector counts and MessageLogging drops go there. */
+  readonly metrics: Metrics;
+  /** The only directory MessageLogging `File` destinations write in; default `<dataDir>/message-logs`. */
+  readonly messageLogDir?: string;
 }
 
 export interface PolicyRuntime {
   readonly callouts: CalloutClient;
+  /** Key value maps (the management API and KeyValueMapOperations share this service; encrypted maps use the master key). */
+  readonly kvms: KvmService;
+  /** Developers, apps, keys and products in memory (VerifyAPIKey); the DeveloperService writes through it. */
+  readonly apiKeys: ApiKeyIndex;
+  /** MessageLogging destinations, shared by every environment. */
+  readonly messageLogging: MessageLogSenders;
   /** The services of one environment; the same object for every call with the same names. */
   forEnvironment(organization: string, environment: string): PolicyServices;
+  /** The environment's live shared flows and flow hooks (the same registry its PolicyServices hold). */
+  sharedFlowsOf(organization: string, environment: string): SharedFlowRegistry;
   close(): Promise<void>;
 }
 
@@ -26,8 +56,26 @@ export function createPolicyRuntime(deps: PolicyRuntimeDeps): PolicyRuntime {
   const { config, logger, now } = deps;
   const callouts = createCalloutClient({ maxResponseBytes: config.limits.maxBufferedBodyBytes, connectTimeoutMs: CALLOUT_CONNECT_TIMEOUT_MS });
   const byEnvironment = new Map<string, PolicyServices>();
+  const kvms = createKvmService({ store: deps.store, cipher: createKvmCipher(deps.masterKey ?? randomBytes(32)), now });
+  const apiKeys = createApiKeyIndex(deps.store, createKeyVault(deps.masterKey ?? randomBytes(32)));
+  const rateLimitCounters: RateLimitCounters[] = [];
+  const messageLogging = createMessageLogSenders({
+    logDir: deps.messageLogDir ?? join(config.dataDir, 'message-logs'),
+    logger: logger.child({ component: 'message-logging' }),
+    onDropped: (transport, reason) => deps.metrics.messageLoggingDropped.inc({ transport, reason }),
+  });
+  const sharedFlowRegistries = new Map<string, SharedFlowRegistry>();
+  const sharedFlowRegistryOf = (key: string, organization: string, environment: string): SharedFlowRegistry => {
+    let registry = sharedFlowRegistries.get(key);
+    if (!registry) sharedFlowRegistries.set(key, (registry = createSharedFlowRegistry(organization, environment)));
+    return registry;
+  };
   return {
     callouts,
+    kvms,
+    apiKeys,
+    messageLogging,
+    sharedFlowsOf: (organization, environment) => sharedFlowRegistryOf(`${organization}/${environment}`, organization, environment),
     forEnvironment(organization, environment) {
       const key = `${organization}/${environment}`;
       let services = byEnvironment.get(key);
@@ -38,13 +86,40 @@ export function createPolicyRuntime(deps: PolicyRuntimeDeps): PolicyRuntime {
           logger: logger.child({ org: organization, env: environment }),
           now,
           callouts,
+          targetServers: deps.targetServers(organization, environment),
+          messageLogging,
+          statistics: createStatisticsRecorder(environment, deps.metrics.statisticsCollected),
+          caches: createEnvironmentCaches(cacheResourcesOf(config, organization, environment), now),
+          kvms,
+          rateLimits: rateLimitCountersOf(rateLimitCounters),
+          rateLimitStatus: toRateLimitStatus(config, organization),
+          sharedFlows: sharedFlowRegistryOf(key, organization, environment),
+          apiKeys,
         };
         byEnvironment.set(key, services);
       }
       return services;
     },
     async close() {
-      await callouts.close();
+      for (const counters of rateLimitCounters) counters.close();
+      await Promise.all([callouts.close(), messageLogging.close()]);
     },
   };
+}
+
+function rateLimitCountersOf(all: RateLimitCounters[]): RateLimitCounters {
+  const counters = createRateLimitCounters();
+  all.push(counters);
+  return counters;
+}
+
+/** Apigee answers Quota and SpikeArrest violations with 500 unless the organization opts in to 429 (compat §12). */
+function toRateLimitStatus(config: BatonConfig, organization: string): 429 | 500 {
+  const org = config.organizations.find((o) => o.name === organization);
+  return org?.properties['features.isHTTPStatusTooManyRequestEnabled']?.trim().toLowerCase() === 'true' ? 429 : 500;
+}
+
+/** The environment's configured cache resources (none for an environment the config does not have). */
+function cacheResourcesOf(config: BatonConfig, organization: string, environment: string): readonly CacheResourceConfig[] {
+  return config.organizations.find((o) => o.name === organization)?.environments.find((e) => e.name === environment)?.caches ?? [];
 }

@@ -13,19 +13,25 @@ import { createAuditLog } from './audit/create-audit-log.js';
 import { createListener, type Listener, type ListenerTls } from './dataplane/create-listener.js';
 import { createRequestHandler } from './dataplane/handle-request.js';
 import { createTargetClient } from './dataplane/target-client.js';
-import type { TargetServerDefinition } from './dataplane/target-server.js';
 import { createDeploymentService } from './deployments/create-deployment-service.js';
 import type { DeploymentService } from './deployments/deployment-service.js';
 import { EnvironmentRuntime } from './deployments/environment-runtime.js';
 import { startDemoTargets } from './demo/start-demo-targets.js';
+import { createDeveloperService, type DeveloperService } from './developers/developer-service.js';
+import { loadMasterKey } from './developers/load-master-key.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
 import { createPolicyRuntime } from './create-policy-runtime.js';
 import { createDefaultPolicyRegistry } from './policies/default-policy-registry.js';
 import type { PolicyRegistry } from './policies/policy-registry.js';
 import { createPromotionService } from './promotions/promotion-service.js';
+import { createProxyGroupService, type ProxyGroupService } from './groups/proxy-group-service.js';
 import { createRevisionService, type RevisionService } from './revisions/revision-service.js';
+import { createSharedFlowService } from './sharedflows/create-shared-flow-service.js';
+import type { SharedFlowService } from './sharedflows/shared-flow-service.js';
 import { seedSamples } from './seed-samples.js';
 import { createFileStore } from './store/create-file-store.js';
+import { createTargetServerRegistry } from './target-servers/create-target-server-registry.js';
+import { createTargetServerService } from './target-servers/target-server-service.js';
 import type { Store } from './store/store.js';
 import { ensureSelfSignedCertificate } from './tls/ensure-self-signed-certificate.js';
 
@@ -50,6 +56,10 @@ export interface Gateway {
   readonly store: Store;
   readonly revisions: RevisionService;
   readonly deployments: DeploymentService;
+  readonly groups: ProxyGroupService;
+  readonly sharedFlows: SharedFlowService;
+  /** Developers, apps, API keys and API products (the Edge management API behind VerifyAPIKey). */
+  readonly developers: DeveloperService;
   readonly access: AccessService;
   readonly audit: AuditLog;
   readonly metrics: Metrics;
@@ -63,10 +73,6 @@ export interface Gateway {
   readonly generatedAdminPassword: string | undefined;
   /** Stops accepting, lets in-flight requests finish up to the configured grace, closes pools and the store. */
   close(): Promise<void>;
-}
-
-function toTargetServers(env: EnvironmentConfig): Map<string, TargetServerDefinition> {
-  return new Map(env.targetServers.map((ts) => [ts.name, { name: ts.name, host: ts.host, port: ts.port, enabled: ts.enabled, ssl: ts.ssl }]));
 }
 
 async function loadTls(vhost: VirtualHostConfig, config: BatonConfig, selfSigned: { certFile: string; keyFile: string } | undefined): Promise<ListenerTls | undefined> {
@@ -107,7 +113,15 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
     const access = createAccessService({ config, store, audit, now });
     const { generatedAdminPassword } = await access.initialize();
 
-    const policyRuntime = createPolicyRuntime({ config, store, logger, now });
+    const { key: masterKey } = await loadMasterKey({ dataDir: config.dataDir, configured: config.masterKey, logger });
+    // Read at scrape time only: the closures see deployments and runtimes, declared below, by then.
+    const metrics = createMetrics({
+      leftoverRevisions: () => deployments.countLeftovers(),
+      deployedRevisions: () => new Map([...runtimes].map(([key, runtime]) => [key, runtime.deployed.size])),
+    });
+    const targetServerRegistry = createTargetServerRegistry({ config, store, logger });
+    const policyRuntime = createPolicyRuntime({ config, store, logger, now, masterKey, metrics, targetServers: targetServerRegistry.forEnvironment });
+    const developers = createDeveloperService({ store, keys: policyRuntime.apiKeys, organizations: config.organizations, now });
     closers.push(() => policyRuntime.close());
     const revisions = createRevisionService({ store, registry, bundleLimits: { maxZipBytes: config.limits.maxBundleBytes }, now });
     const runtimes = new Map<string, EnvironmentRuntime>();
@@ -119,7 +133,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
           organization: org.name,
           environment: env.name,
           virtualHosts: env.virtualHosts.map((v) => v.name),
-          targetServers: toTargetServers(env),
+          targetServers: targetServerRegistry.forEnvironment(org.name, env.name),
           registry,
           services: policyRuntime.forEnvironment(org.name, env.name),
           createTargetClient,
@@ -131,8 +145,20 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
       await deployments.close();
       await Promise.all([...runtimes.values()].flatMap((r) => [...r.deployed.values()].map((d) => d.compiled.close())));
     });
+    const sharedFlows = createSharedFlowService({
+      store, registry, bundleLimits: { maxZipBytes: config.limits.maxBundleBytes }, logger, now, runtimes,
+      sharedFlowsOf: (organization, environment) => policyRuntime.sharedFlowsOf(organization, environment),
+      exclusive: (task) => deployments.exclusive(task),
+      drainCeilingMs: config.timeouts.drainCeilingMs,
+    });
+    closers.push(() => sharedFlows.close());
+    // Shared flows first: a proxy's FlowCallout compiles only against a deployed shared flow.
+    const restoredSharedFlows = await sharedFlows.restore();
     const restored = await deployments.restore();
-    const problems = restored.failed.map((f) => `deployment of ${f.record.api} revision ${f.record.revision} in ${f.record.environment} could not be restored: ${f.reason}`);
+    const problems = [
+      ...restoredSharedFlows.failed.map((f) => `deployment of shared flow ${f.record.name} revision ${f.record.revision} in ${f.record.environment} could not be restored: ${f.reason}`),
+      ...restored.failed.map((f) => `deployment of ${f.record.api} revision ${f.record.revision} in ${f.record.environment} could not be restored: ${f.reason}`),
+    ];
 
     let demoTargets: Array<{ name: string; port: number }> = [];
     if (config.demoTargets.enabled) {
@@ -167,6 +193,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
           accessLogSampleRate: config.logging.accessLog ? config.logging.accessLogSampleRate : 0,
           logger,
           now,
+          getFlowHooks: policyRuntime.sharedFlowsOf(org.name, env.name).getFlowHooks,
         });
         const listener = await createListener({
           host: vhost.host,
@@ -188,12 +215,10 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
 
     const boundPort = (organization: string, environment: string, virtualHost: string): number | undefined =>
       listenerInfo.find((l) => l.organization === organization && l.environment === environment && l.virtualHost === virtualHost)?.port;
-    const metrics = createMetrics({
-      leftoverRevisions: () => deployments.countLeftovers(),
-      deployedRevisions: () => new Map([...runtimes].map(([key, runtime]) => [key, runtime.deployed.size])),
-    });
+    const targetServers = createTargetServerService({ registry: targetServerRegistry, store, deployments, revisions, now });
     const promotions = createPromotionService({ store, revisions, deployments, runtimes, organizations: config.organizations, audit, logger, now });
-    const adminDeps: AdminDeps = { config, store, revisions, deployments, promotions, runtimes, access, audit, logger, now, boundPort, metrics };
+    const groups = createProxyGroupService({ store, revisions, deployments, runtimes, leftoverRevisions: config.deployments.leftoverRevisions, logger, now });
+    const adminDeps: AdminDeps = { config, store, revisions, deployments, promotions, groups, runtimes, access, audit, logger, now, boundPort, metrics, sharedFlows, developers, targetServers, kvms: policyRuntime.kvms };
     const admin: AdminServer = await createAdminServer({
       host: config.admin.host,
       port: config.admin.port,
@@ -209,6 +234,9 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
       store,
       revisions,
       deployments,
+      groups,
+      sharedFlows,
+      developers,
       access,
       audit,
       metrics,

@@ -93,10 +93,20 @@ export const configEnvNames = {
   dataplaneHost: 'BATON_DATAPLANE_HOST',
   revisionHeader: 'BATON_REVISION_HEADER',
   logLevel: 'BATON_LOG_LEVEL',
+  masterKey: 'BATON_MASTER_KEY',
 } as const;
 
 /** Defaults of each virtual host field the file leaves out. */
 export const defaultVirtualHost = {
   host: '127.0.0.1', // bind address
   hostAliases: ['localhost'], // one alias: tooling builds one URL per alias (compat §4)
+};
+
+/** Defaults of each `caches[]` field of an environment, and the settings of its implicit `default` cache. */
+export const defaultCacheResource = {
+  name: 'default', // the cache a policy without <CacheResource> uses
+  maxEntries: 10_000, // entries held; past it the least recently used go first
+  maxBytes: 64 * 1024 * 1024, // bytes held (64 MiB)
+  maxEntryBytes: 1024 * 1024, // bytes of one value (1 MiB); larger values are not cached
+  expirySeconds: 300, // seconds an entry lives when its policy sets no ExpirySettings
 };

@@ -1,5 +1,6 @@
-// Parses the `organizations` section: organizations, their environments and each environment's TargetServers.
-import type { EnvironmentConfig, OrganizationConfig, TargetServerConfig } from '../config.js';
+// Parses the `organizations` section: organizations, their environments and each environment's TargetServers and cache resources.
+import type { CacheResourceConfig, EnvironmentConfig, OrganizationConfig, TargetServerConfig } from '../config.js';
+import { defaultCacheResource } from './default-config.js';
 import { parseVirtualHost, type VirtualHostContext } from './parse-virtual-host.js';
 import {
   type ConfigProblems,
@@ -7,6 +8,7 @@ import {
   elementPath,
   joinPath,
   portRange,
+  positiveRange,
   readArray,
   readBoolean,
   readHost,
@@ -20,7 +22,8 @@ import {
 } from './config-reader.js';
 
 const organizationKeys = ['name', 'displayName', 'properties', 'environments', 'allowSelfApproval'] as const;
-const environmentKeys = ['name', 'description', 'properties', 'virtualHosts', 'targetServers'] as const;
+const environmentKeys = ['name', 'description', 'properties', 'virtualHosts', 'targetServers', 'caches'] as const;
+const cacheKeys = ['name', 'maxEntries', 'maxBytes', 'maxEntryBytes', 'expirySeconds'] as const;
 const targetServerKeys = ['name', 'host', 'port', 'enabled', 'ssl'] as const;
 const targetServerSslKeys = ['enabled', 'ignoreValidationErrors'] as const;
 
@@ -63,12 +66,31 @@ function parseEnvironment(problems: ConfigProblems, raw: unknown, path: string, 
     parseTargetServer(problems, item, elementPath(targetServersPath, item, index)),
   );
   checkUniqueNames(problems, targetServers.map((t) => t.name), targetServersPath, 'target server');
+  const cachesPath = joinPath(path, 'caches');
+  const caches = readArray(problems, section.caches, cachesPath, []).map((item, index) => parseCacheResource(problems, item, elementPath(cachesPath, item, index)));
+  checkUniqueNames(problems, caches.map((c) => c.name), cachesPath, 'cache');
   return {
     name: readName(problems, section.name, joinPath(path, 'name')),
     description: section.description === undefined ? '' : readString(problems, section.description, joinPath(path, 'description'), ''),
     properties: readProperties(problems, section.properties, joinPath(path, 'properties')),
     virtualHosts,
     targetServers,
+    caches,
+  };
+}
+
+function parseCacheResource(problems: ConfigProblems, raw: unknown, path: string): CacheResourceConfig {
+  const section = readObjectElement(problems, raw, path, cacheKeys);
+  const maxBytes = readInteger(problems, section.maxBytes, joinPath(path, 'maxBytes'), positiveRange, defaultCacheResource.maxBytes);
+  const maxEntryBytesPath = joinPath(path, 'maxEntryBytes');
+  const maxEntryBytes = readInteger(problems, section.maxEntryBytes, maxEntryBytesPath, positiveRange, Math.min(defaultCacheResource.maxEntryBytes, maxBytes));
+  if (maxEntryBytes > maxBytes && !problems.hasAt(maxEntryBytesPath)) problems.add(maxEntryBytesPath, `expected at most maxBytes (${maxBytes}), got ${maxEntryBytes}`);
+  return {
+    name: readName(problems, required(section.name), joinPath(path, 'name')),
+    maxEntries: readInteger(problems, section.maxEntries, joinPath(path, 'maxEntries'), positiveRange, defaultCacheResource.maxEntries),
+    maxBytes,
+    maxEntryBytes,
+    expirySeconds: readInteger(problems, section.expirySeconds, joinPath(path, 'expirySeconds'), positiveRange, defaultCacheResource.expirySeconds),
   };
 }
 

@@ -1,5 +1,5 @@
 // Every Prometheus metric Baton exports, declared in one place, on a registry per gateway (never the global one).
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** What the gauges read at scrape time. */
 export interface MetricsSources {
@@ -11,6 +11,10 @@ export interface MetricsSources {
 
 export interface Metrics {
   readonly registry: Registry;
+  /** StatisticsCollector: one per statistic collected; `statistic` names are capped per proxy (the rest count as `_other`). */
+  readonly statisticsCollected: Counter<'env' | 'proxy' | 'statistic'>;
+  /** MessageLogging messages lost: `reason` is `queue_full` (dropped, never queued) or `failed` (the destination failed them). */
+  readonly messageLoggingDropped: Counter<'transport' | 'reason'>;
 }
 
 function setPerEnvironment(gauge: Gauge<'org' | 'env'>, values: ReadonlyMap<string, number>): void {
@@ -42,5 +46,17 @@ export function createMetrics(sources: MetricsSources): Metrics {
       setPerEnvironment(this, sources.deployedRevisions());
     },
   });
-  return { registry };
+  const statisticsCollected = new Counter({
+    name: 'baton_statistics_collected_total',
+    help: 'Statistics collected by StatisticsCollector policies (Baton has no Apigee analytics; the values are flow variables statistics.<name>)',
+    labelNames: ['env', 'proxy', 'statistic'] as const,
+    registers: [registry],
+  });
+  const messageLoggingDropped = new Counter({
+    name: 'baton_message_logging_dropped_total',
+    help: 'MessageLogging messages lost: queue_full when a destination queue was full, failed when the destination could not take them',
+    labelNames: ['transport', 'reason'] as const,
+    registers: [registry],
+  });
+  return { registry, statisticsCollected, messageLoggingDropped };
 }
