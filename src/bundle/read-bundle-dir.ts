@@ -1,4 +1,4 @@
-// Reads a bundle from a folder (`bundles/hello` or its `apiproxy/`) with the zip reader's limits; refuses symlinks.
+// Reads a bundle from a folder (`bundles/hello` or its `apiproxy/`; a shared flow's `sharedflowbundle/`) with the zip reader's limits; refuses symlinks.
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -7,22 +7,25 @@ import { toBundleLimits, type BundleLimits } from './bundle-limits.js';
 import { checkEntryName, toCollisionKey } from './check-entry-name.js';
 import type { BundleFiles } from './read-bundle-zip.js';
 
-async function findApiproxyFolder(dir: string): Promise<string> {
-  if (basename(dir) === 'apiproxy') return dir;
-  const inner = join(dir, 'apiproxy');
+export type BundleRoot = 'apiproxy' | 'sharedflowbundle';
+
+async function findRootFolder(dir: string, rootName: BundleRoot): Promise<string> {
+  if (basename(dir) === rootName) return dir;
+  const inner = join(dir, rootName);
   const info = await lstat(inner).catch(() => undefined);
-  if (info?.isSymbolicLink()) throw new BundleError([{ file: 'apiproxy', message: 'symbolic links are not allowed in a bundle' }]);
+  if (info?.isSymbolicLink()) throw new BundleError([{ file: rootName, message: 'symbolic links are not allowed in a bundle' }]);
   if (info?.isDirectory()) return inner;
-  throw new BundleError([{ file: dir, message: 'no apiproxy folder found' }]);
+  throw new BundleError([{ file: dir, message: `no ${rootName} folder found` }]);
 }
 
 /**
  * Reads every file under `apiproxy/`, keyed like readBundleZip's result. Symlinks, special files, unsafe or
  * colliding names are refused with 400; the entry, per-file and total limits with 413.
  */
-export async function readBundleDir(dir: string, limits?: Partial<BundleLimits>): Promise<BundleFiles> {
+export async function readBundleDir(dir: string, limits?: Partial<BundleLimits>, options?: { readonly root?: BundleRoot }): Promise<BundleFiles> {
   const effective = toBundleLimits(limits);
-  const root = await findApiproxyFolder(dir);
+  const rootName = options?.root ?? 'apiproxy';
+  const root = await findRootFolder(dir, rootName);
   if (!(await stat(root)).isDirectory()) throw new BundleError([{ file: root, message: 'not a folder' }]);
   const problems: BundleProblem[] = [];
   const files: BundleFiles = new Map();
@@ -35,7 +38,7 @@ export async function readBundleDir(dir: string, limits?: Partial<BundleLimits>)
     const entries: Dirent[] = (await readdir(folder, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = prefix + entry.name;
-      const file = `apiproxy/${path}`;
+      const file = `${rootName}/${path}`;
       if (++entryCount > effective.maxEntries) throw tooBig(file, `bundle holds more than ${effective.maxEntries} entries`);
       const check = checkEntryName(file, effective);
       if (!check.ok) {
