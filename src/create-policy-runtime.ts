@@ -18,9 +18,14 @@ import type { TargetServerDefinition } from './dataplane/target-server.js';
 import { createMessageLogSenders, type MessageLogSenders } from './message-logging/create-message-log-senders.js';
 import type { Metrics } from './metrics/create-metrics.js';
 import { createStatisticsRecorder } from './policies/statistics-collector/create-statistics-recorder.js';
+import { availableParallelism } from 'node:os';
+import { createScriptPool } from './scripts/create-script-pool.js';
 
 // Apigee's default connect timeout for callouts (ServiceCallout's HTTPTargetConnection default).
 const CALLOUT_CONNECT_TIMEOUT_MS = 3_000;
+// JavaScript policy: script host processes (at least two, so one runaway script never holds every host) and the V8 heap of each.
+const SCRIPT_HOSTS = Math.max(2, Math.min(4, availableParallelism()));
+const SCRIPT_HOST_HEAP_MB = 128;
 
 export interface PolicyRuntimeDeps {
   readonly config: BatonConfig;
@@ -55,6 +60,8 @@ export interface PolicyRuntime {
 export function createPolicyRuntime(deps: PolicyRuntimeDeps): PolicyRuntime {
   const { config, logger, now } = deps;
   const callouts = createCalloutClient({ maxResponseBytes: config.limits.maxBufferedBodyBytes, connectTimeoutMs: CALLOUT_CONNECT_TIMEOUT_MS });
+  // Hosts start with the first compiled JavaScript policy, not with the gateway.
+  const scripts = createScriptPool({ logger: logger.child({ component: 'scripts' }), hosts: SCRIPT_HOSTS, maxHeapMb: SCRIPT_HOST_HEAP_MB });
   const byEnvironment = new Map<string, PolicyServices>();
   const kvms = createKvmService({ store: deps.store, cipher: createKvmCipher(deps.masterKey ?? randomBytes(32)), now });
   const apiKeys = createApiKeyIndex(deps.store, createKeyVault(deps.masterKey ?? randomBytes(32)));
@@ -95,6 +102,7 @@ export function createPolicyRuntime(deps: PolicyRuntimeDeps): PolicyRuntime {
           rateLimitStatus: toRateLimitStatus(config, organization),
           sharedFlows: sharedFlowRegistryOf(key, organization, environment),
           apiKeys,
+          scripts,
         };
         byEnvironment.set(key, services);
       }
@@ -102,7 +110,7 @@ export function createPolicyRuntime(deps: PolicyRuntimeDeps): PolicyRuntime {
     },
     async close() {
       for (const counters of rateLimitCounters) counters.close();
-      await Promise.all([callouts.close(), messageLogging.close()]);
+      await Promise.all([callouts.close(), messageLogging.close(), scripts.close()]);
     },
   };
 }

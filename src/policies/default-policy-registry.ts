@@ -14,6 +14,7 @@ import { messageLoggingPolicy } from './message-logging/execute.js';
 import { createPolicyRegistry, type PolicyRegistry } from './policy-registry.js';
 import { quotaPolicy } from './quota/execute.js';
 import { invalidateCachePolicy } from './invalidate-cache/execute.js';
+import { javascriptPolicy } from './javascript/execute.js';
 import { keyValueMapOperationsPolicy } from './key-value-map-operations/execute.js';
 import { lookupCachePolicy } from './lookup-cache/execute.js';
 import { populateCachePolicy } from './populate-cache/execute.js';
@@ -41,6 +42,7 @@ export function createDefaultPolicyRegistry(): PolicyRegistry {
     messageLoggingPolicy,
     quotaPolicy,
     invalidateCachePolicy,
+    javascriptPolicy,
     keyValueMapOperationsPolicy,
     lookupCachePolicy,
     populateCachePolicy,

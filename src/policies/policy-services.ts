@@ -9,6 +9,7 @@ import type { SharedFlowAccess } from '../sharedflows/create-shared-flow-registr
 import type { TargetServerDefinition } from '../dataplane/target-server.js';
 import type { MessageLogSenders } from '../message-logging/create-message-log-senders.js';
 import type { StatisticsRecorder } from './statistics-collector/create-statistics-recorder.js';
+import type { ScriptPool } from '../scripts/create-script-pool.js';
 
 /**
  * One instance per environment. State that must survive a revision swap (counters, caches, KVMs) lives here,
@@ -40,4 +41,6 @@ export interface PolicyServices {
   readonly sharedFlows: SharedFlowAccess;
   /** API keys of the organization's developer apps (VerifyAPIKey): an in-memory index the management API keeps current. */
   readonly apiKeys: ApiKeyVerifier;
+  /** Gateway-wide pool of sandboxed script hosts (JavaScript policy): compiled scripts, time and memory limits. */
+  readonly scripts: ScriptPool;
 }

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMessageLogSenders } from '../../src/message-logging/create-message-log-senders.js';
 import { createStatisticsRecorder } from '../../src/policies/statistics-collector/create-statistics-recorder.js';
+import { createScriptPool } from '../../src/scripts/create-script-pool.js';
 
 /** Each call builds fresh state; pass `overrides` to replace a component (or the clock). Close the callout client in tests that use it. */
 export function createTestPolicyServices(overrides: Partial<PolicyServices> = {}): PolicyServices {
@@ -35,6 +36,8 @@ export function createTestPolicyServices(overrides: Partial<PolicyServices> = {}
     rateLimitStatus: 500,
     sharedFlows: createSharedFlowRegistry('org', 'test'),
     apiKeys: createApiKeyIndex(createMemoryStore(), createKeyVault(randomBytes(32))),
+    // Host processes start only when a JavaScript policy is compiled; tests that compile one close the pool.
+    scripts: createScriptPool({ logger: pino({ level: 'silent' }), hosts: 2, maxHeapMb: 64 }),
     ...overrides,
   };
 }
