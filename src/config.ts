@@ -8,6 +8,7 @@ import { configEnvNames, defaultConfig } from './config/default-config.js';
 import { parseMasterKey } from './config/parse-master-key.js';
 import { parseOrganizations } from './config/parse-organizations.js';
 import { parseAdmin, parseDataplane, parseDeployments, parseDemoTargets, parseLimits, parseLogging, parseSamples, parseTimeouts, readEnv } from './config/parse-settings.js';
+import { parseMetrics, parseTracing } from './config/parse-observability.js';
 import { parseUsers } from './config/parse-users.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -26,6 +27,10 @@ export interface BatonConfig {
   readonly logging: LoggingConfig;
   readonly demoTargets: DemoTargetsConfig;
   readonly samples: SamplesConfig;
+  /** The optional metrics port; parseConfig always sets it (absent: /metrics on the admin port only). */
+  readonly metrics?: MetricsConfig;
+  /** OpenTelemetry span export; parseConfig always sets it (absent: off; traceparent is propagated either way). */
+  readonly tracing?: TracingConfig;
   /**
    * Base64 of the 32-byte master key that seals secrets at rest (API consumer keys and secrets, encrypted KVMs), from
    * BATON_MASTER_KEY only (never the config file, which is often committed). Absent: `<dataDir>/secrets/master.key`.
@@ -126,6 +131,8 @@ export interface LimitsConfig {
   readonly maxRequestLineBytes: number;
   readonly maxBufferedBodyBytes: number;
   readonly maxBundleBytes: number;
+  /** Quota/SpikeArrest identifiers held per policy and environment; parseConfig always sets it (absent: 10 000). */
+  readonly maxRateLimitIdentifiersPerPolicy?: number;
 }
 
 export interface TimeoutsConfig {
@@ -140,6 +147,11 @@ export interface DataplaneConfig {
   /** Add a response header naming proxy and revision (opt-in). */
   readonly revisionHeader: boolean;
   readonly xForwardedFor: boolean;
+  /**
+   * IP addresses and CIDR ranges of the proxies in front of Baton: only from these peers does AccessControl believe
+   * True-Client-IP and X-Forwarded-For. parseConfig always sets it (absent: none, as the default).
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 /** What a deploy does with revisions of the same proxy it leaves deployed at other base paths. */
@@ -156,6 +168,23 @@ export interface LoggingConfig {
   readonly accessLog: boolean;
   /** Fraction 0-1 of data-plane requests that get an access-log line. */
   readonly accessLogSampleRate: number;
+}
+
+export interface MetricsConfig {
+  readonly host: string;
+  /** A separate port serving only GET /metrics, without credentials; absent: none (the admin port serves /metrics). */
+  readonly port?: number;
+}
+
+export interface TracingConfig {
+  /** Export spans with the OpenTelemetry SDK (W3C traceparent is propagated to targets even when false). */
+  readonly enabled: boolean;
+  /** OTLP/HTTP (JSON) traces endpoint, e.g. `http://127.0.0.1:4318/v1/traces`. */
+  readonly otlpEndpoint: string;
+  /** `service.name` of the exported spans. */
+  readonly serviceName: string;
+  /** Fraction 0-1 of new traces sampled; a client's sampled flag is followed (parent-based sampling). */
+  readonly sampleRatio: number;
 }
 
 export interface DemoTargetsConfig {
@@ -203,6 +232,8 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv, baseDir: strin
     logging: parseLogging(problems, root.logging, env),
     demoTargets: parseDemoTargets(problems, root.demoTargets),
     samples: parseSamples(problems, root.samples, baseDir),
+    metrics: parseMetrics(problems, root.metrics),
+    tracing: parseTracing(problems, root.tracing),
   };
   const masterKey = parseMasterKey(problems, env);
   if (masterKey !== undefined) Object.assign(config, { masterKey });
@@ -225,6 +256,7 @@ function toListeners(problems: ConfigProblems, config: BatonConfig, env: NodeJS.
   const listeners: ListenerAddress[] = [];
   const adminPath = readEnv(env, configEnvNames.adminPort) !== undefined ? configEnvNames.adminPort : 'admin.port';
   listeners.push({ path: adminPath, host: config.admin.host, port: config.admin.port });
+  if (config.metrics?.port !== undefined) listeners.push({ path: 'metrics.port', host: config.metrics.host, port: config.metrics.port });
   for (const organization of config.organizations) {
     for (const environment of organization.environments) {
       for (const virtualHost of environment.virtualHosts) {

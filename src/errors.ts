@@ -73,6 +73,7 @@ export const adminErrors = {
   RequestHeadersTooLarge: { code: 'baton.http.RequestHeaderFieldsTooLarge', status: 431, message: 'Request header fields too large' },
   RequestTimeout: { code: 'baton.http.RequestTimeout', status: 408, message: 'The request was not received in time' },
   InternalError: { code: 'baton.InternalError', status: 500, message: 'Internal error' },
+  GatewayStarting: { code: 'baton.GatewayStarting', status: 503, message: 'The gateway is starting (restoring deployments, opening listeners); retry shortly' },
 } as const satisfies Record<string, { code: string; status: number; message: string }>;
 
 /** Data-plane faults (Apigee fault body `{fault:{faultstring, detail:{errorcode}}}`). */

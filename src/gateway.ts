@@ -20,6 +20,12 @@ import { startDemoTargets } from './demo/start-demo-targets.js';
 import { createDeveloperService, type DeveloperService } from './developers/developer-service.js';
 import { loadMasterKey } from './developers/load-master-key.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
+import { createMetricsServer, type MetricsServer } from './metrics/create-metrics-server.js';
+import { toCountedPolicyRegistry } from './metrics/policy-metrics.js';
+import { RequestIdGenerator } from './dataplane/request-ids.js';
+import { createTracing } from './tracing/create-tracing.js';
+import { TraceIdGenerator } from './tracing/trace-context.js';
+import { toTimedStore } from './store/to-timed-store.js';
 import { createPolicyRuntime } from './create-policy-runtime.js';
 import { createDefaultPolicyRegistry } from './policies/default-policy-registry.js';
 import type { PolicyRegistry } from './policies/policy-registry.js';
@@ -28,7 +34,7 @@ import { createProxyGroupService, type ProxyGroupService } from './groups/proxy-
 import { createRevisionService, type RevisionService } from './revisions/revision-service.js';
 import { createSharedFlowService } from './sharedflows/create-shared-flow-service.js';
 import type { SharedFlowService } from './sharedflows/shared-flow-service.js';
-import { seedSamples } from './seed-samples.js';
+import { seedSamples, type SeededSamples } from './seed-samples.js';
 import { createFileStore } from './store/create-file-store.js';
 import { createTargetServerRegistry } from './target-servers/create-target-server-registry.js';
 import { createTargetServerService } from './target-servers/target-server-service.js';
@@ -66,11 +72,15 @@ export interface Gateway {
   readonly runtimes: ReadonlyMap<string, EnvironmentRuntime>;
   readonly listeners: readonly ListenerInfo[];
   readonly adminUrl: string;
+  /** The metrics port's URL, when `metrics.port` is configured. */
+  readonly metricsUrl: string | undefined;
   /** Where the self-signed certificate of the secure virtual hosts is, when one is used. */
   readonly selfSignedCertificate: string | undefined;
   readonly demoTargets: ReadonlyArray<{ name: string; port: number }>;
   /** The administrator's password when this start generated it (first start without one configured): print it once. */
   readonly generatedAdminPassword: string | undefined;
+  /** The consumer key of the sample app, when this start created it (fresh data directory): print it once. */
+  readonly sampleApiKey: string | undefined;
   /** Stops accepting, lets in-flight requests finish up to the configured grace, closes pools and the store. */
   close(): Promise<void>;
 }
@@ -97,15 +107,25 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
   const registry = deps.registry ?? createDefaultPolicyRegistry();
   const closers: Array<() => Promise<void>> = [];
   let closing: Promise<void> | undefined;
+  // /readyz: starting until deployments are restored and every listener is up; stopping from the first close.
+  let phase: 'starting' | 'ready' | 'stopping' = 'starting';
+  let restoreProblems: string[] = [];
   // Idempotent: a second close (a second SIGTERM, a test's cleanup) waits for the first.
   const closeAll = (): Promise<void> => {
+    phase = 'stopping';
     closing ??= (async () => {
       for (const close of [...closers].reverse()) await close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
     })();
     return closing;
   };
   try {
-    const store = deps.store ?? await createFileStore(join(config.dataDir, 'store'), { logger });
+    // Read at scrape time only: the closures see deployments and runtimes, declared below, by then.
+    const metrics = createMetrics({
+      leftoverRevisions: () => deployments.countLeftovers(),
+      deployedRevisions: () => new Map([...runtimes].map(([key, runtime]) => [key, runtime.deployed.size])),
+      drainingRevisions: () => deployments.countDraining(),
+    });
+    const store = toTimedStore(deps.store ?? await createFileStore(join(config.dataDir, 'store'), { logger }), metrics.store.observeWrite);
     if (!deps.store) closers.push(() => store.close());
     const freshStore = store.list('apis').length === 0 && store.get('meta', 'samples') === undefined;
 
@@ -114,16 +134,16 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
     const { generatedAdminPassword } = await access.initialize();
 
     const { key: masterKey } = await loadMasterKey({ dataDir: config.dataDir, configured: config.masterKey, logger });
-    // Read at scrape time only: the closures see deployments and runtimes, declared below, by then.
-    const metrics = createMetrics({
-      leftoverRevisions: () => deployments.countLeftovers(),
-      deployedRevisions: () => new Map([...runtimes].map(([key, runtime]) => [key, runtime.deployed.size])),
-    });
     const targetServerRegistry = createTargetServerRegistry({ config, store, logger });
     const policyRuntime = createPolicyRuntime({ config, store, logger, now, masterKey, metrics, targetServers: targetServerRegistry.forEnvironment });
     const developers = createDeveloperService({ store, keys: policyRuntime.apiKeys, organizations: config.organizations, now });
     closers.push(() => policyRuntime.close());
     const revisions = createRevisionService({ store, registry, bundleLimits: { maxZipBytes: config.limits.maxBundleBytes }, now });
+    // Compiled policies count their executions and faults; parsing at import is unchanged.
+    const countedRegistry = toCountedPolicyRegistry(registry, metrics.policies);
+    const tracing = config.tracing?.enabled ? createTracing(config.tracing) : undefined;
+    // Pushed before the listeners: closed after them, so the spans of the last requests are exported.
+    if (tracing) closers.push(() => tracing.close());
     const runtimes = new Map<string, EnvironmentRuntime>();
     const environments: Array<{ org: OrganizationConfig; env: EnvironmentConfig }> = [];
     for (const org of config.organizations) {
@@ -134,28 +154,54 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
           environment: env.name,
           virtualHosts: env.virtualHosts.map((v) => v.name),
           targetServers: targetServerRegistry.forEnvironment(org.name, env.name),
-          registry,
+          registry: countedRegistry,
           services: policyRuntime.forEnvironment(org.name, env.name),
           createTargetClient,
         }));
       }
     }
-    const deployments = createDeploymentService({ store, revisions, runtimes, logger, now, drainCeilingMs: config.timeouts.drainCeilingMs, leftoverRevisions: config.deployments.leftoverRevisions, historyRetention: config.deployments.historyRetention });
+    const deployments = createDeploymentService({ store, revisions, runtimes, logger, now, drainCeilingMs: config.timeouts.drainCeilingMs, leftoverRevisions: config.deployments.leftoverRevisions, historyRetention: config.deployments.historyRetention, metrics: metrics.deployments });
     closers.push(async () => {
       await deployments.close();
       await Promise.all([...runtimes.values()].flatMap((r) => [...r.deployed.values()].map((d) => d.compiled.close())));
     });
     const sharedFlows = createSharedFlowService({
-      store, registry, bundleLimits: { maxZipBytes: config.limits.maxBundleBytes }, logger, now, runtimes,
+      store, registry: countedRegistry, bundleLimits: { maxZipBytes: config.limits.maxBundleBytes }, logger, now, runtimes,
       sharedFlowsOf: (organization, environment) => policyRuntime.sharedFlowsOf(organization, environment),
       exclusive: (task) => deployments.exclusive(task),
       drainCeilingMs: config.timeouts.drainCeilingMs,
     });
     closers.push(() => sharedFlows.close());
+    // The admin port comes up first so probes see `starting`; until ready it answers only health and metrics.
+    const listeners: Listener[] = [];
+    const listenerInfo: ListenerInfo[] = [];
+    const boundPort = (organization: string, environment: string, virtualHost: string): number | undefined =>
+      listenerInfo.find((l) => l.organization === organization && l.environment === environment && l.virtualHost === virtualHost)?.port;
+    const targetServers = createTargetServerService({ registry: targetServerRegistry, store, deployments, revisions, now });
+    const promotions = createPromotionService({ store, revisions, deployments, runtimes, organizations: config.organizations, audit, logger, now });
+    const groups = createProxyGroupService({ store, revisions, deployments, runtimes, leftoverRevisions: config.deployments.leftoverRevisions, logger, now });
+    const adminDeps: AdminDeps = { config, store, revisions, deployments, promotions, groups, runtimes, access, audit, logger, now, boundPort, metrics, sharedFlows, developers, targetServers, kvms: policyRuntime.kvms };
+    const admin: AdminServer = await createAdminServer({
+      host: config.admin.host,
+      port: config.admin.port,
+      bodyLimitBytes: config.limits.maxBundleBytes,
+      readiness: () => ({ ready: phase === 'ready', phase, problems: [...store.health().problems, ...restoreProblems] }),
+      deps: adminDeps,
+      routes: allAdminRoutes,
+    });
+    closers.push(() => admin.close());
+    logger.info({ url: admin.url }, 'admin API listening');
+    let metricsServer: MetricsServer | undefined;
+    if (config.metrics?.port !== undefined) {
+      const server = await createMetricsServer({ host: config.metrics.host, port: config.metrics.port, registry: metrics.registry });
+      closers.push(() => server.close());
+      metricsServer = server;
+    }
+
     // Shared flows first: a proxy's FlowCallout compiles only against a deployed shared flow.
     const restoredSharedFlows = await sharedFlows.restore();
     const restored = await deployments.restore();
-    const problems = [
+    restoreProblems = [
       ...restoredSharedFlows.failed.map((f) => `deployment of shared flow ${f.record.name} revision ${f.record.revision} in ${f.record.environment} could not be restored: ${f.reason}`),
       ...restored.failed.map((f) => `deployment of ${f.record.api} revision ${f.record.revision} in ${f.record.environment} could not be restored: ${f.reason}`),
     ];
@@ -166,8 +212,9 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
       closers.push(() => started.close());
       demoTargets = started.targets;
     }
+    let seeded: SeededSamples | undefined;
     if (config.samples.enabled && freshStore) {
-      await seedSamples({ config, store, revisions, deployments, logger });
+      seeded = await seedSamples({ config, store, revisions, deployments, sharedFlows, developers, logger });
     }
 
     const needsSelfSigned = environments.some(({ env }) => env.virtualHosts.some((v) => v.tls?.selfSigned));
@@ -175,8 +222,8 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
     const selfSigned = needsSelfSigned ? await ensureSelfSignedCertificate(join(config.dataDir, 'tls'), hostAliases) : undefined;
     if (selfSigned?.created) logger.info({ certFile: selfSigned.certFile }, 'created a self-signed certificate for the secure virtual hosts');
 
-    const listeners: Listener[] = [];
-    const listenerInfo: ListenerInfo[] = [];
+    const requestIds = new RequestIdGenerator();
+    const traceIds = new TraceIdGenerator();
     for (const { org, env } of environments) {
       const runtime = runtimes.get(`${org.name}/${env.name}`)!;
       for (const vhost of env.virtualHosts) {
@@ -194,6 +241,10 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
           logger,
           now,
           getFlowHooks: policyRuntime.sharedFlowsOf(org.name, env.name).getFlowHooks,
+          metrics: metrics.dataplane,
+          requestIds,
+          traceIds,
+          tracing,
         });
         const listener = await createListener({
           host: vhost.host,
@@ -212,22 +263,9 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
     closers.push(async () => {
       await Promise.all(listeners.map((l) => l.close(config.timeouts.shutdownGraceMs)));
     });
+    phase = 'ready';
+    logger.info({ listeners: listenerInfo.length, deployments: restored.restored, problems: restoreProblems.length }, 'gateway ready');
 
-    const boundPort = (organization: string, environment: string, virtualHost: string): number | undefined =>
-      listenerInfo.find((l) => l.organization === organization && l.environment === environment && l.virtualHost === virtualHost)?.port;
-    const targetServers = createTargetServerService({ registry: targetServerRegistry, store, deployments, revisions, now });
-    const promotions = createPromotionService({ store, revisions, deployments, runtimes, organizations: config.organizations, audit, logger, now });
-    const groups = createProxyGroupService({ store, revisions, deployments, runtimes, leftoverRevisions: config.deployments.leftoverRevisions, logger, now });
-    const adminDeps: AdminDeps = { config, store, revisions, deployments, promotions, groups, runtimes, access, audit, logger, now, boundPort, metrics, sharedFlows, developers, targetServers, kvms: policyRuntime.kvms };
-    const admin: AdminServer = await createAdminServer({
-      host: config.admin.host,
-      port: config.admin.port,
-      bodyLimitBytes: config.limits.maxBundleBytes,
-      readiness: () => ({ ready: true, problems: [...store.health().problems, ...problems] }),
-      deps: adminDeps,
-      routes: allAdminRoutes,
-    });
-    closers.push(() => admin.close());
 
     return {
       config,
@@ -243,9 +281,11 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
       runtimes,
       listeners: listenerInfo,
       adminUrl: admin.url,
+      metricsUrl: metricsServer?.url,
       selfSignedCertificate: selfSigned?.certFile,
       demoTargets,
       generatedAdminPassword,
+      sampleApiKey: seeded?.sampleApiKey,
       close: closeAll,
     };
   } catch (err) {

@@ -11,6 +11,13 @@ const secretPaths = [
   'password',
   'passwordHash',
   'token',
+  'apikey',
+  'apiKey',
+  'secret',
+  'consumerSecret',
+  'clientSecret',
+  'masterKey',
+  'config.masterKey',
   'private',
   'variables.private',
   'admin.password',
@@ -24,6 +31,8 @@ const secretPaths = [
 ];
 
 /**
+ * The second line of defence: no log call passes headers, query strings or flow variables wholesale (the access log
+ * carries the path without its query; policy errors are logged by name and fault, not by message content).
  * Explicit paths rather than leading wildcards (`*.authorization`): a leading wildcard makes pino walk every
  * key of every line, measured at 10-30x the cost of an unredacted access-log line. Log objects therefore put
  * headers and credentials under the names above.

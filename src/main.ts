@@ -15,6 +15,9 @@ export function toStartupSummary(gateway: Gateway): string {
   }
   const first = gateway.listeners.find((l) => l.url.startsWith('http:'));
   if (first) lines.push('', `Try: curl ${first.url}/hello/json`);
+  if (first && gateway.sampleApiKey) {
+    lines.push(`     curl -H 'x-apikey: ${gateway.sampleApiKey}' ${first.url}/keyed/json   (the sample app's key; GET …/developers/newcomer@example.com/apps/sample-app shows it again)`);
+  }
   return lines.join('\n');
 }
 

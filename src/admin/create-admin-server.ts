@@ -5,7 +5,7 @@ import type { Principal } from '../access/principal.js';
 import { AdminError } from '../errors.js';
 import type { AdminDeps } from './admin-deps.js';
 import type { AdminRoutes } from './admin-routes.js';
-import { authenticateAdminRequest } from './authenticate-admin-request.js';
+import { authenticateAdminRequest, publicAdminPaths } from './authenticate-admin-request.js';
 import { registerBodyParsers } from './register-body-parsers.js';
 import { RouteIndex } from './route-index.js';
 import { handleClientError, sendAdminError } from './send-admin-error.js';
@@ -13,7 +13,9 @@ import { toCanonicalAdminUrl } from './to-canonical-admin-url.js';
 
 export interface Readiness {
   readonly ready: boolean;
-  /** Why the gateway is not ready or is degraded (store problems, deployments that could not be restored). */
+  /** Why it is not ready: still restoring deployments and opening listeners, or shutting down. */
+  readonly phase?: 'starting' | 'ready' | 'stopping';
+  /** Why the gateway is degraded (store problems, deployments that could not be restored). */
   readonly problems: readonly string[];
 }
 
@@ -63,6 +65,10 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
   // Typed as always set: the onRequest hook sets it before any non-public handler runs.
   app.decorateRequest('principal', null as unknown as Principal);
   registerBodyParsers(app, bodyLimitBytes);
+  // While starting, only probes and scrapes are answered: a management change must not race the restore of deployments.
+  app.addHook('onRequest', async (request) => {
+    if (options.readiness().phase === 'starting' && !publicAdminPaths.has(request.routeOptions.url ?? '')) throw new AdminError('GatewayStarting');
+  });
   app.addHook('onRequest', async (request) => authenticateAdminRequest(request, deps.access));
   app.setErrorHandler((err, _request, reply) => sendAdminError(reply, err, errorOptions));
   app.setNotFoundHandler((request, reply) => {
@@ -73,10 +79,12 @@ export async function createAdminServer(options: AdminServerOptions): Promise<Ad
     return sendAdminError(reply, new AdminError('MethodNotAllowed', [request.method, path]), errorOptions);
   });
 
+  // Liveness: the process answers. Readiness: 503 while starting or stopping; 200 `degraded` with the problems when
+  // the store reported damage or a stored deployment could not be restored (it serves what is intact).
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const readiness = options.readiness();
-    const status = !readiness.ready ? 'starting' : readiness.problems.length > 0 ? 'degraded' : 'ready';
+    const status = !readiness.ready ? (readiness.phase === 'stopping' ? 'stopping' : 'starting') : readiness.problems.length > 0 ? 'degraded' : 'ready';
     return reply.code(readiness.ready ? 200 : 503).send({ status, problems: readiness.problems });
   });
   for (const routes of options.routes) routes(app, deps);

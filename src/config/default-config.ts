@@ -37,7 +37,8 @@ export const defaultConfig = {
     {
       name: 'demo',
       displayName: 'Demo',
-      properties: {}, // e.g. "features.isHTTPStatusTooManyRequestEnabled": "true"
+      // Quota and SpikeArrest violations answer 429 (Apigee's default without this property is 500).
+      properties: { 'features.isHTTPStatusTooManyRequestEnabled': 'true' } as Record<string, string>,
       environments: [
         toDemoEnvironment('test', 'Test environment', 9001, 9443),
         toDemoEnvironment('prod', 'Production environment', 9002, 9444),
@@ -50,6 +51,7 @@ export const defaultConfig = {
     maxRequestLineBytes: 7168, // bytes in the request line (Apigee: 7 KiB)
     maxBufferedBodyBytes: 10 * 1024 * 1024, // bytes of a message body held in memory (10 MiB)
     maxBundleBytes: 15 * 1024 * 1024, // bytes of an imported bundle zip (15 MiB, Apigee's limit)
+    maxRateLimitIdentifiersPerPolicy: 10_000, // Quota/SpikeArrest identifiers held per policy and environment; past it the counter nearest expiry is evicted
   },
   timeouts: {
     shutdownGraceMs: 10_000, // ms in-flight requests get after SIGTERM before sockets are closed
@@ -61,6 +63,7 @@ export const defaultConfig = {
   dataplane: {
     revisionHeader: false, // add a response header naming proxy and revision (opt-in: reveals internals)
     xForwardedFor: true, // append the client address to X-Forwarded-For on target requests
+    trustedProxies: [] as readonly string[], // IPs/CIDRs of proxies in front of Baton whose True-Client-IP / X-Forwarded-For AccessControl believes
   },
   deployments: {
     leftoverRevisions: 'keep' as 'keep' | 'undeploy' | 'refuse', // a revision left at another base path by a deploy: keep it (Apigee), undeploy it, or refuse the deploy
@@ -70,6 +73,16 @@ export const defaultConfig = {
     level: 'info', // pino level: fatal, error, warn, info, debug, trace or silent
     accessLog: true, // one log line per data-plane request
     accessLogSampleRate: 1, // fraction 0-1 of requests access-logged
+  },
+  metrics: {
+    host: '127.0.0.1', // bind address of the metrics port
+    port: undefined as number | undefined, // TCP port serving only GET /metrics, no credentials; unset: /metrics on the admin port only
+  },
+  tracing: {
+    enabled: false, // export spans with OpenTelemetry (traceparent is propagated to targets either way)
+    otlpEndpoint: 'http://127.0.0.1:4318/v1/traces', // OTLP/HTTP JSON traces endpoint
+    serviceName: 'baton', // service.name of the exported spans
+    sampleRatio: 1, // fraction 0-1 of new traces sampled; a client's sampled flag is followed
   },
   demoTargets: {
     enabled: true, // start local demo target servers so the samples work with nothing else

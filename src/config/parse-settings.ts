@@ -1,5 +1,6 @@
 // Parses the flat sections of the config file (admin, limits, timeouts, dataplane, logging, demoTargets, samples).
 import { statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { AdminConfig, DataplaneConfig, DemoTargetsConfig, DeploymentsConfig, LeftoverRevisionPolicy, LimitsConfig, LogLevel, LoggingConfig, SamplesConfig, TimeoutsConfig } from '../config.js';
 import { configEnvNames, defaultConfig } from './default-config.js';
@@ -67,6 +68,7 @@ export function parseLimits(problems: ConfigProblems, raw: unknown): LimitsConfi
     maxRequestLineBytes: read('maxRequestLineBytes'),
     maxBufferedBodyBytes: read('maxBufferedBodyBytes'),
     maxBundleBytes: read('maxBundleBytes'),
+    maxRateLimitIdentifiersPerPolicy: read('maxRateLimitIdentifiersPerPolicy'),
   };
 }
 
@@ -96,7 +98,29 @@ export function parseDataplane(problems: ConfigProblems, raw: unknown, env: Env)
   return {
     revisionHeader: envRevisionHeader === undefined ? revisionHeader : readEnvBoolean(problems, envRevisionHeader, configEnvNames.revisionHeader, revisionHeader),
     xForwardedFor: readBoolean(problems, section.xForwardedFor, 'dataplane.xForwardedFor', defaults.xForwardedFor),
+    trustedProxies: readTrustedProxies(problems, section.trustedProxies, defaults.trustedProxies),
   };
+}
+
+function readTrustedProxies(problems: ConfigProblems, value: unknown, fallback: readonly string[]): readonly string[] {
+  if (value === undefined) return fallback;
+  if (!Array.isArray(value)) {
+    problems.add('dataplane.trustedProxies', `expected an array of IP addresses or CIDR ranges, got ${toShownValue(value)}`);
+    return fallback;
+  }
+  const entries: string[] = [];
+  value.forEach((entry: unknown, index) => {
+    if (typeof entry === 'string' && isIpOrCidr(entry.trim())) entries.push(entry.trim());
+    else problems.add(`dataplane.trustedProxies[${index}]`, `expected an IP address or CIDR range (10.0.0.0/8, 2001:db8::/32), got ${toShownValue(entry)}`);
+  });
+  return entries;
+}
+
+function isIpOrCidr(text: string): boolean {
+  const [address = '', prefix, extra] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
 }
 
 const leftoverPolicies: readonly LeftoverRevisionPolicy[] = ['keep', 'undeploy', 'refuse'];

@@ -1,7 +1,8 @@
-// Builds the target request of an exchange (target.url rules of compat §6.4) and stores the streamed target response.
+// Builds the target request of an exchange (target.url rules of compat §6.4), observes the call, and stores the streamed target response.
 import { Message } from '../engine/message.js';
 import type { FlowContext } from '../engine/flow-context.js';
-import type { TargetClient } from './target-client.js';
+import { ExchangeContext } from './exchange-context.js';
+import type { TargetClient, TargetResponse } from './target-client.js';
 
 /** Joins a URL or path and a suffix with exactly one `/` between them. */
 function joinPath(base: string, suffix: string): string {
@@ -36,18 +37,29 @@ export async function callTarget(ctx: FlowContext, client: TargetClient, loadBal
     url = appendToUrl(client.baseUrl ?? '', suffix, query);
   }
   const body = request.isStreaming ? request.takeStream() : request.contentBuffer.byteLength > 0 ? request.contentBuffer : undefined;
-  const response = await client.send({
-    method: request.verb,
-    url,
-    pathAndQuery,
-    headers: request.headers,
-    body,
-    clientIp: ctx.init.clientIp,
-    clientProto: ctx.init.scheme,
-    clientHost: ctx.init.host,
-    xForwardedFor: options.xForwardedFor,
-    signal: ctx.init.signal,
-  });
+  // Data-plane requests carry an ExchangeContext: traceparent, the target span, target latency and errors.
+  const exchange = ctx instanceof ExchangeContext ? ctx : undefined;
+  const span = exchange?.beforeTargetCall(request.headers, request.verb);
+  const startedAt = performance.now();
+  let response: TargetResponse;
+  try {
+    response = await client.send({
+      method: request.verb,
+      url,
+      pathAndQuery,
+      headers: request.headers,
+      body,
+      clientIp: ctx.init.clientIp,
+      clientProto: ctx.init.scheme,
+      clientHost: ctx.init.host,
+      xForwardedFor: options.xForwardedFor,
+      signal: ctx.init.signal,
+    });
+  } catch (err) {
+    exchange?.afterTargetCall(span, undefined, err, (performance.now() - startedAt) / 1000);
+    throw err;
+  }
+  exchange?.afterTargetCall(span, response.statusCode, undefined, (performance.now() - startedAt) / 1000);
   ctx.target.host = response.targetHost;
   ctx.target.ip = response.targetIp;
   const message = Message.withStream('response', response.body);

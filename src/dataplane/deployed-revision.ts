@@ -1,5 +1,6 @@
 // A compiled revision deployed at a deployment base path, with the in-flight count that drains it.
 import type { CompiledProxyEndpoint, CompiledRevision } from '../engine/compiled-revision.js';
+import type { RevisionObserver } from './revision-observer.js';
 
 /** Joins a deployment base path and a ProxyEndpoint BasePath with one `/` (compat §3.3). */
 export function toEffectiveBasePath(deploymentBasePath: string, endpointBasePath: string): string {
@@ -16,6 +17,8 @@ export class DeployedRevision {
   private idleWaiters: Array<() => void> = [];
   /** How to end each in-flight request if the drain ceiling passes (registered by the data plane). */
   private readonly enders = new Set<() => void>();
+  /** Metric cells and access logger of this revision, resolved by the data plane on its first request. */
+  observer: RevisionObserver | undefined = undefined;
 
   constructor(compiled: CompiledRevision, deploymentBasePath: string) {
     this.compiled = compiled;

@@ -14,6 +14,7 @@ import { createRetirements } from './retirements.js';
 import { findRollbackTarget, rollbackToHistory, toRollbackHistoryBase } from './rollback-to-history.js';
 import { toFailureReason, toHistoryEntry, toUnchangedProxyHistory, type HistoryEntryBase } from './to-history-entry.js';
 import type { DeploymentServiceDeps, StagedRevisionContent, DeploymentService } from './deployment-service.js';
+import type { DeploymentOperation } from '../metrics/deployment-metrics.js';
 
 function describeBundleError(err: unknown): string {
   return err instanceof BundleError ? err.problems.map((p) => `${p.file}: ${p.message}`).join('; ') : (err as Error).message;
@@ -31,6 +32,20 @@ async function withFailureRecord<T>(ctx: DeploymentContext, base: HistoryEntryBa
 
 export function createDeploymentService(deps: DeploymentServiceDeps): DeploymentService {
   const { store, logger } = deps;
+  /** Times one change (from its turn in the queue) and counts it by result. */
+  const observed = <T>(operation: DeploymentOperation, where: { organization: string; environment: string }, work: () => Promise<T>): Promise<T> => {
+    const metrics = deps.metrics;
+    if (!metrics) return work();
+    const startedAt = performance.now();
+    const report = (succeeded: boolean): void => metrics.observeChange(operation, where.organization, where.environment, succeeded, (performance.now() - startedAt) / 1000);
+    return work().then((result) => {
+      report(true);
+      return result;
+    }, (err: unknown) => {
+      report(false);
+      throw err;
+    });
+  };
   // Every deployment change runs alone: deploys, undeploys and content updates never interleave, so each one
   // reads the state the previous one left (serialized per environment and across them).
   let chain: Promise<unknown> = Promise.resolve();
@@ -141,17 +156,17 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
   };
 
   return {
-    deploy: (input) => serialize(() => withFailureRecord(ctx, toDeployHistoryBase(input), [input.api], () => deployRevision(ctx, input))),
-    undeploy: (input) => serialize(() => withFailureRecord(ctx, toUndeployHistoryBase(input), [input.api], () => undeployRevision(ctx, input))),
+    deploy: (input) => serialize(() => observed('deploy', input, () => withFailureRecord(ctx, toDeployHistoryBase(input), [input.api], () => deployRevision(ctx, input)))),
+    undeploy: (input) => serialize(() => observed('undeploy', input, () => withFailureRecord(ctx, toUndeployHistoryBase(input), [input.api], () => undeployRevision(ctx, input)))),
     changeRevision: (task) => serialize(() => task(applyNow)),
     exclusive: (task) => serialize(task),
-    applyEnvironmentChange: (input) => serialize(() =>
-      withFailureRecord(ctx, toEnvironmentChangeHistoryBase(input), input.changes.map((c) => c.api), () => applyEnvironmentChange(ctx, input))),
-    rollback: (input) => serialize(async () => {
+    applyEnvironmentChange: (input) => serialize(() => observed('change', input, () =>
+      withFailureRecord(ctx, toEnvironmentChangeHistoryBase(input), input.changes.map((c) => c.api), () => applyEnvironmentChange(ctx, input)))),
+    rollback: (input) => serialize(() => observed('rollback', input, async () => {
       const target = findRollbackTarget(ctx, input);
       const result = await withFailureRecord(ctx, toRollbackHistoryBase(input), target.proxies.map((p) => p.api), () => rollbackToHistory(ctx, input, target));
       return { ...result, target };
-    }),
+    })),
     // Serialized like every change: the retention pruning reads what the previous commit left.
     recordHistoryNote: (input) => serialize(async () => {
       const { organization, environment, user, history: note } = input;
@@ -187,6 +202,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps): Deployment
       const retiring = runtime ? retirements.get(runtime, key) : undefined;
       return retiring ? { inflight: retiring.deployed.inflight, retiringAt: retiring.undeployAt, leftover: false } : undefined;
     },
+    countDraining: () => retirements.countDraining(),
     countLeftovers() {
       const counts = new Map<string, number>();
       for (const key of deps.runtimes.keys()) {

@@ -4,6 +4,7 @@ import type { LeftoverRevisionPolicy } from '../config.js';
 import type { ProxyBundle } from '../bundle/proxy-bundle.js';
 import type { DeployHistoryKind, DeployHistoryRecord } from '../history/deploy-history-record.js';
 import type { DeployHistoryFilter, DeployHistoryPage } from '../history/deploy-history.js';
+import type { DeploymentMetrics } from '../metrics/deployment-metrics.js';
 import type { RevisionRecord } from '../revisions/revision-records.js';
 import type { RevisionService } from '../revisions/revision-service.js';
 import type { Store, StoreOp } from '../store/store.js';
@@ -25,6 +26,8 @@ export interface DeploymentServiceDeps {
   readonly leftoverRevisions: LeftoverRevisionPolicy;
   /** Deploy history records kept per environment (default 100); persistent ones are never deleted by it. */
   readonly historyRetention?: number;
+  /** Counts deploys, undeploys, environment changes and rollbacks by result, with their duration. */
+  readonly metrics?: DeploymentMetrics;
 }
 
 export interface DeployInput {
@@ -141,6 +144,8 @@ export interface DeploymentService {
   inspect(record: DeploymentRecord): { inflight: number; retiringAt: number | undefined; leftover: boolean } | undefined;
   /** Leftover revisions per environment key `${organization}/${environment}` (for the metrics). */
   countLeftovers(): Map<string, number>;
+  /** Revisions out of routing still finishing their requests, per `${organization}/${environment}` (for the metrics). */
+  countDraining(): Map<string, number>;
   /** Compiles and serves every stored deployment (start-up); a revision that cannot run is logged and skipped. */
   restore(): Promise<{ restored: number; failed: Array<{ record: DeploymentRecord; reason: string }> }>;
   /** Waits for queued deployment changes and drains in progress (tests). */

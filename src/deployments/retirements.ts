@@ -31,6 +31,8 @@ export interface Retirements {
   cancel(runtime: EnvironmentRuntime, key: string): void;
   /** Waits for the revision's in-flight requests (up to the drain ceiling), then releases its pools. */
   drain(deployed: DeployedRevision): void;
+  /** Revisions draining now, per `${organization}/${environment}`. */
+  countDraining(): Map<string, number>;
   get(runtime: EnvironmentRuntime, key: string): { deployed: DeployedRevision; undeployAt: number } | undefined;
   /** Waits for pending undeploys to come due and run, and for the drains in progress (tests). */
   settle(): Promise<void>;
@@ -42,6 +44,7 @@ export function createRetirements(options: RetirementsOptions): Retirements {
   const { logger } = options;
   const pending = new Map<string, Retiring>();
   const drains = new Set<Promise<void>>();
+  const draining = new Set<DeployedRevision>();
   const keyOf = (env: string, org: string, deployedKey: string): string => `${org}/${env}/${deployedKey}`;
 
   const drain = (deployed: DeployedRevision): void => {
@@ -50,11 +53,14 @@ export function createRetirements(options: RetirementsOptions): Retirements {
       timer = setTimeout(() => resolve('ceiling'), options.drainCeilingMs);
       timer.unref();
     });
+    draining.add(deployed);
+    const startedAt = performance.now();
     const done = Promise.race([deployed.whenIdle().then(() => 'idle' as const), ceiling])
       .then(async (outcome) => {
         clearTimeout(timer);
+        const { organization, environment, apiName, revision } = deployed.compiled;
+        logger.info({ org: organization, env: environment, api: apiName, revision, outcome, drainMs: Math.round(performance.now() - startedAt) }, 'revision drained');
         if (outcome === 'ceiling') {
-          const { apiName, revision, environment } = deployed.compiled;
           const ended = deployed.endInflightRequests();
           logger.warn({ api: apiName, revision, env: environment, ended, drainCeilingMs: options.drainCeilingMs }, 'drain ceiling reached: ended the requests still in flight with 504');
           await deployed.compiled.destroy();
@@ -63,7 +69,10 @@ export function createRetirements(options: RetirementsOptions): Retirements {
         }
       })
       .catch((err: unknown) => logger.error({ err }, 'releasing an undeployed revision failed'))
-      .finally(() => drains.delete(done));
+      .finally(() => {
+        drains.delete(done);
+        draining.delete(deployed);
+      });
     drains.add(done);
   };
 
@@ -110,6 +119,14 @@ export function createRetirements(options: RetirementsOptions): Retirements {
       entry.finish();
     },
     drain,
+    countDraining() {
+      const counts = new Map<string, number>();
+      for (const deployed of draining) {
+        const key = `${deployed.compiled.organization}/${deployed.compiled.environment}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      return counts;
+    },
     get(runtime, deployedKey) {
       const entry = pending.get(keyOf(runtime.options.environment, runtime.options.organization, deployedKey));
       return entry?.deployed ? { deployed: entry.deployed, undeployAt: entry.undeployAt } : undefined;

@@ -1,5 +1,9 @@
 // Every Prometheus metric Baton exports, declared in one place, on a registry per gateway (never the global one).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { createDataplaneMetrics, type DataplaneMetrics } from './dataplane-metrics.js';
+import { createDeploymentMetrics, type DeploymentMetrics } from './deployment-metrics.js';
+import { createPolicyMetrics, type PolicyMetrics } from './policy-metrics.js';
+import { createStoreMetrics, type StoreMetrics } from './store-metrics.js';
 
 /** What the gauges read at scrape time. */
 export interface MetricsSources {
@@ -7,6 +11,8 @@ export interface MetricsSources {
   readonly leftoverRevisions: () => ReadonlyMap<string, number>;
   /** Revisions serving traffic per `${organization}/${environment}`. */
   readonly deployedRevisions: () => ReadonlyMap<string, number>;
+  /** Revisions out of routing still finishing requests per `${organization}/${environment}` (none when absent). */
+  readonly drainingRevisions?: () => ReadonlyMap<string, number>;
 }
 
 export interface Metrics {
@@ -15,6 +21,16 @@ export interface Metrics {
   readonly statisticsCollected: Counter<'env' | 'proxy' | 'statistic'>;
   /** MessageLogging messages lost: `reason` is `queue_full` (dropped, never queued) or `failed` (the destination failed them). */
   readonly messageLoggingDropped: Counter<'transport' | 'reason'>;
+  /** Live Quota/SpikeArrest counters evicted because a policy reached its identifier cap (limits.maxRateLimitIdentifiersPerPolicy). */
+  readonly rateLimitCounterEvictions: Counter<'env' | 'proxy'>;
+  /** Requests, latencies, in-flight requests and target errors per revision (cells resolved once per deployed revision). */
+  readonly dataplane: DataplaneMetrics;
+  /** Policy executions and faults per policy type (see toCountedPolicyRegistry). */
+  readonly policies: PolicyMetrics;
+  /** Deployment changes and their duration; draining revisions. */
+  readonly deployments: DeploymentMetrics;
+  /** Store write latency and failures. */
+  readonly store: StoreMetrics;
 }
 
 function setPerEnvironment(gauge: Gauge<'org' | 'env'>, values: ReadonlyMap<string, number>): void {
@@ -58,5 +74,15 @@ export function createMetrics(sources: MetricsSources): Metrics {
     labelNames: ['transport', 'reason'] as const,
     registers: [registry],
   });
-  return { registry, statisticsCollected, messageLoggingDropped };
+  const rateLimitCounterEvictions = new Counter({
+    name: 'baton_rate_limit_counter_evictions_total',
+    help: 'Live Quota and SpikeArrest counters evicted (they start over) because a policy held its maximum number of identifiers',
+    labelNames: ['env', 'proxy'] as const,
+    registers: [registry],
+  });
+  const dataplane = createDataplaneMetrics(registry);
+  const policies = createPolicyMetrics(registry);
+  const deployments = createDeploymentMetrics(registry, sources.drainingRevisions ?? (() => new Map()));
+  const store = createStoreMetrics(registry);
+  return { registry, statisticsCollected, messageLoggingDropped, rateLimitCounterEvictions, dataplane, policies, deployments, store };
 }

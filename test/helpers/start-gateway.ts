@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import type { BatonConfig, EnvironmentConfig, TargetServerConfig } from '../../src/config.js';
 import { defaultConfig } from '../../src/config/default-config.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
+import { createLogger } from '../../src/logger.js';
 import type { DeploymentRecord } from '../../src/deployments/deployment-records.js';
 import { adminClient, type AdminClient } from './admin-client.js';
 
@@ -77,7 +77,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<T
       callback();
     },
   });
-  const logger = pino({ level: 'debug' }, sink);
+  // The production logger (its redaction included), so tests see exactly what an operator's log would hold.
+  const logger = createLogger({ level: 'debug', destination: sink });
   const gateway = await createGateway(options.customize ? options.customize(config) : config, { logger }).catch(async (err: unknown) => {
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;

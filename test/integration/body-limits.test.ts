@@ -55,7 +55,7 @@ describe('buffered body limit', () => {
     const body = JSON.stringify({ id: 'abc', pad: 'x'.repeat(8 * LIMIT_BYTES) });
     const res = await post('/reads/x', body, 'application/json');
     expect(res.statusCode).toBe(413);
-    expect(await res.body.json()).toEqual({ fault: { faultstring: `request body exceeds ${LIMIT_BYTES} bytes`, detail: { errorcode: 'protocol.http.TooBigBody' } } });
+    expect(await res.body.json()).toEqual({ fault: { faultstring: `request body exceeds ${LIMIT_BYTES} bytes`, detail: { errorcode: 'protocol.http.TooBigBody', requestId: expect.any(String) } } });
     expect(target.requests.length).toBe(before);
   });
 

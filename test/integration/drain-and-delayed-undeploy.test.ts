@@ -41,7 +41,7 @@ describe('draining an undeployed revision', () => {
     const res = await stuck;
     expect(res.statusCode).toBe(504);
     expect(await res.body.json()).toEqual({
-      fault: { faultstring: 'The revision serving this request was undeployed before it completed', detail: { errorcode: 'messaging.runtime.DrainTimeout' } },
+      fault: { faultstring: 'The revision serving this request was undeployed before it completed', detail: { errorcode: 'messaging.runtime.DrainTimeout', requestId: expect.any(String) } },
     });
     await gw.gateway.deployments.settle();
     expect(gw.logs.some((l) => l.msg === 'drain ceiling reached: ending an in-flight request' && l.api === 'slow')).toBe(true);

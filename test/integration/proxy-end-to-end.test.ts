@@ -97,7 +97,7 @@ describe('a real gateway in front of a real target', () => {
     const res = await request(`${gw.url()}/nothing-here/x`);
     expect(res.statusCode).toBe(404);
     expect(await res.body.json()).toEqual({
-      fault: { faultstring: 'Unable to identify proxy for host: default and url: /nothing-here/x', detail: { errorcode: 'messaging.adaptors.http.flow.ApplicationNotFound' } },
+      fault: { faultstring: 'Unable to identify proxy for host: default and url: /nothing-here/x', detail: { errorcode: 'messaging.adaptors.http.flow.ApplicationNotFound', requestId: expect.any(String) } },
     });
   });
 

@@ -63,7 +63,7 @@ describe('rate limiting through a real gateway (default organization)', () => {
     expect(refused.headers['content-type']).toBe('application/json');
     expect(refused.headers['x-fault']).toBe('QuotaViolation');
     expect(JSON.parse(refused.text)).toEqual({
-      fault: { faultstring: 'Rate limit quota violation. Quota limit  exceeded. Identifier : alpha', detail: { errorcode: 'policies.ratelimit.QuotaViolation' } },
+      fault: { faultstring: 'Rate limit quota violation. Quota limit  exceeded. Identifier : alpha', detail: { errorcode: 'policies.ratelimit.QuotaViolation', requestId: expect.any(String) } },
     });
     expect((await call(gw.url(), '/limited/items', { 'x-app': 'beta' })).status).toBe(200);
   });

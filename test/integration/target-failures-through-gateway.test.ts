@@ -16,7 +16,7 @@ const chunkedDiesMidBodyHandler: TargetHandler = (_req, res) => {
 };
 
 function faultBody(faultstring: string, errorcode: string): unknown {
-  return { fault: { faultstring, detail: { errorcode } } };
+  return { fault: { faultstring, detail: { errorcode, requestId: expect.any(String) } } };
 }
 
 describe('target failures through a real gateway', () => {

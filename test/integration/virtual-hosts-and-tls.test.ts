@@ -39,7 +39,7 @@ describe('virtual hosts and TLS', () => {
 
   const notFound = (vhost: string, path: string): unknown => ({
     status: 404,
-    body: { fault: { faultstring: `Unable to identify proxy for host: ${vhost} and url: ${path}`, detail: { errorcode: 'messaging.adaptors.http.flow.ApplicationNotFound' } } },
+    body: { fault: { faultstring: `Unable to identify proxy for host: ${vhost} and url: ${path}`, detail: { errorcode: 'messaging.adaptors.http.flow.ApplicationNotFound', requestId: expect.any(String) } } },
   });
 
   it('the secure virtual host is https with the self-signed certificate', () => {

@@ -47,9 +47,9 @@ describe('parseConfig defaults', () => {
   it('has the documented limits, timeouts and switches', () => {
     expect(config.admin).toEqual({ host: '127.0.0.1', port: 9000, user: 'admin@baton.local' });
     expect(config.admin.password).toBeUndefined();
-    expect(config.limits).toEqual({ maxRequestHeaders: 100, maxRequestLineBytes: 7168, maxBufferedBodyBytes: 10 * 1024 * 1024, maxBundleBytes: 15 * 1024 * 1024 });
+    expect(config.limits).toEqual({ maxRequestHeaders: 100, maxRequestLineBytes: 7168, maxBufferedBodyBytes: 10 * 1024 * 1024, maxBundleBytes: 15 * 1024 * 1024, maxRateLimitIdentifiersPerPolicy: 10_000 });
     expect(config.timeouts).toEqual({ shutdownGraceMs: 10000, headersTimeoutMs: 15000, requestTimeoutMs: 60000, keepAliveTimeoutMs: 65000, drainCeilingMs: 60000 });
-    expect(config.dataplane).toEqual({ revisionHeader: false, xForwardedFor: true });
+    expect(config.dataplane).toEqual({ revisionHeader: false, xForwardedFor: true, trustedProxies: [] });
     expect(config.logging).toEqual({ level: 'info', accessLog: true, accessLogSampleRate: 1 });
     expect(config.demoTargets).toEqual({ enabled: true, host: '127.0.0.1', ports: [9101, 9102] });
     expect(config.users).toEqual([]);
