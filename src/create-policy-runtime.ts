@@ -9,6 +9,7 @@ import { createKvmService } from './kvms/create-kvm-service.js';
 import type { KvmService } from './kvms/kvm-service.js';
 import { createApiKeyIndex, type ApiKeyIndex } from './developers/create-api-key-index.js';
 import { createKeyVault } from './developers/create-key-vault.js';
+import { masterKeyMismatchMessage, toMasterKeyCheckOps } from './developers/master-key-check.js';
 import type { PolicyServices } from './policies/policy-services.js';
 import { createRateLimitCounters, type RateLimitCounters } from './rate-limits/create-rate-limit-counters.js';
 import { createSharedFlowRegistry, type SharedFlowRegistry } from './sharedflows/create-shared-flow-registry.js';
@@ -20,6 +21,7 @@ import type { Metrics } from './metrics/create-metrics.js';
 import { createStatisticsRecorder } from './policies/statistics-collector/create-statistics-recorder.js';
 import { availableParallelism } from 'node:os';
 import { createScriptPool } from './scripts/create-script-pool.js';
+import { compileTrustedProxies } from './policies/access-control/trusted-proxies.js';
 
 // Apigee's default connect timeout for callouts (ServiceCallout's HTTPTargetConnection default).
 const CALLOUT_CONNECT_TIMEOUT_MS = 3_000;
@@ -63,8 +65,14 @@ export function createPolicyRuntime(deps: PolicyRuntimeDeps): PolicyRuntime {
   // Hosts start with the first compiled JavaScript policy, not with the gateway.
   const scripts = createScriptPool({ logger: logger.child({ component: 'scripts' }), hosts: SCRIPT_HOSTS, maxHeapMb: SCRIPT_HOST_HEAP_MB });
   const byEnvironment = new Map<string, PolicyServices>();
-  const kvms = createKvmService({ store: deps.store, cipher: createKvmCipher(deps.masterKey ?? randomBytes(32)), now });
-  const apiKeys = createApiKeyIndex(deps.store, createKeyVault(deps.masterKey ?? randomBytes(32)));
+  const isTrustedProxy = compileTrustedProxies(config.dataplane.trustedProxies ?? []);
+  const masterKey = deps.masterKey ?? randomBytes(32);
+  // One vault for the master key check record: written with the first credential or encrypted KVM entry, checked here.
+  const vault = createKeyVault(masterKey);
+  const apiKeys = createApiKeyIndex(deps.store, vault);
+  const kvms = createKvmService({
+    store: deps.store, cipher: createKvmCipher(masterKey), now, secretCommitOps: () => toMasterKeyCheckOps(deps.store, vault), masterKeyMismatchMessage,
+  });
   const rateLimitCounters: RateLimitCounters[] = [];
   const messageLogging = createMessageLogSenders({
     logDir: deps.messageLogDir ?? join(config.dataDir, 'message-logs'),
@@ -87,10 +95,11 @@ export function createPolicyRuntime(deps: PolicyRuntimeDeps): PolicyRuntime {
       const key = `${organization}/${environment}`;
       let services = byEnvironment.get(key);
       if (!services) {
+        const envLogger = logger.child({ org: organization, env: environment });
         services = {
           organization,
           environment,
-          logger: logger.child({ org: organization, env: environment }),
+          logger: envLogger,
           now,
           callouts,
           targetServers: deps.targetServers(organization, environment),
@@ -98,11 +107,12 @@ export function createPolicyRuntime(deps: PolicyRuntimeDeps): PolicyRuntime {
           statistics: createStatisticsRecorder(environment, deps.metrics.statisticsCollected),
           caches: createEnvironmentCaches(cacheResourcesOf(config, organization, environment), now),
           kvms,
-          rateLimits: rateLimitCountersOf(rateLimitCounters),
+          rateLimits: rateLimitCountersOf(rateLimitCounters, environment, deps, envLogger),
           rateLimitStatus: toRateLimitStatus(config, organization),
           sharedFlows: sharedFlowRegistryOf(key, organization, environment),
           apiKeys,
           scripts,
+          isTrustedProxy,
         };
         byEnvironment.set(key, services);
       }
@@ -115,8 +125,17 @@ export function createPolicyRuntime(deps: PolicyRuntimeDeps): PolicyRuntime {
   };
 }
 
-function rateLimitCountersOf(all: RateLimitCounters[]): RateLimitCounters {
-  const counters = createRateLimitCounters();
+function rateLimitCountersOf(all: RateLimitCounters[], environment: string, deps: PolicyRuntimeDeps, logger: Logger): RateLimitCounters {
+  const counters = createRateLimitCounters({
+    ...(deps.config.limits.maxRateLimitIdentifiersPerPolicy !== undefined ? { maxIdentifiersPerPolicy: deps.config.limits.maxRateLimitIdentifiersPerPolicy } : {}),
+    onEvicted(scope, first) {
+      deps.metrics.rateLimitCounterEvictions.inc({ env: environment, proxy: scope.apiName });
+      if (first) {
+        logger.warn({ api: scope.apiName, policy: scope.policyName, metric: 'baton_rate_limit_counter_evictions_total' },
+          'a rate-limit policy holds its maximum number of identifiers: live counters are being evicted and start over (raise limits.maxRateLimitIdentifiersPerPolicy or use a less varied Identifier)');
+      }
+    },
+  });
   all.push(counters);
   return counters;
 }

@@ -113,6 +113,9 @@ export const runtimeFaults = {
   IPDeniedAccess: { code: 'accesscontrol.IPDeniedAccess', status: 403, message: 'Access Denied for client ip : {0}' },
   InvalidIPAddressInVariable: { code: 'accesscontrol.InvalidIPAddressInVariable', status: 500, message: 'Invalid IP address {0} in variable {1}' },
   ThreatDetected: { code: 'steps.regexprotection.ThreatDetected', status: 400, message: 'Regular Expression Threat Detected in {0}: regex: {1} input: {2}' },
+  // KeyValueMapOperations writes on the request path (Baton's bounds; Apigee documents no fault for them).
+  KeyValueMapEntryLimitExceeded: { code: 'keyvaluemap.service.keyvaluemap_entry_limit_exceeded', status: 500, message: 'KeyValueMap {0} holds {1} entries, the most a KeyValueMapOperations Put may add to' },
+  KeyValueMapCommitTimeout: { code: 'keyvaluemap.service.keyvaluemap_commit_timeout', status: 503, message: 'The change to KeyValueMap {0} was not confirmed within {1} ms; it may still be applied' },
   InternalError: { code: 'messaging.runtime.InternalError', status: 500, message: 'Internal Server Error' },
 } as const satisfies Record<string, { code: string; status: number; message: string }>;
 

@@ -1,11 +1,11 @@
 // The in-memory index of developers, apps, keys and products behind VerifyAPIKey, kept in step with the store.
-import { ConfigError } from '../errors.js';
 import type { Store, StoreOp } from '../store/store.js';
 import type { ApiKeyRequest, ApiKeyVerification, ApiKeyVerifier } from './api-key-verifier.js';
 import { compileApiResources, type ResourceMatcher } from './compile-api-resources.js';
 import type { KeyVault } from './create-key-vault.js';
+import { assertMasterKeyMatches } from './master-key-check.js';
 import {
-  appsCollection, developersCollection, masterKeyCheckCollection, masterKeyCheckKey, masterKeyCheckText, productsCollection, toSealContext,
+  appsCollection, developersCollection, productsCollection, toSealContext,
   type AppRecord, type DeveloperRecord, type ProductRecord,
 } from './developer-records.js';
 
@@ -113,18 +113,4 @@ function covers(product: IndexedProduct, request: ApiKeyRequest): boolean {
   return (environments.length === 0 || environments.includes(request.environment))
     && (proxies.length === 0 || proxies.includes(request.apiProxy))
     && product.matchesPath(request.pathSuffix);
-}
-
-function assertMasterKeyMatches(store: Store, vault: KeyVault): void {
-  const check = store.get<string>(masterKeyCheckCollection, masterKeyCheckKey);
-  if (check === undefined) return;
-  let opened: string | undefined;
-  try {
-    opened = vault.open(check, masterKeyCheckKey);
-  } catch {
-    opened = undefined;
-  }
-  if (opened !== masterKeyCheckText) {
-    throw new ConfigError(['the master key does not match the one the stored API keys were sealed with: restore BATON_MASTER_KEY or <dataDir>/secrets/master.key from its backup']);
-  }
 }

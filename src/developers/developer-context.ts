@@ -3,8 +3,9 @@ import { AdminError } from '../errors.js';
 import { createKeyedMutex } from '../store/create-keyed-mutex.js';
 import type { Store, StoreOp } from '../store/store.js';
 import type { ApiKeyIndex } from './create-api-key-index.js';
+import { toMasterKeyCheckOps as toStoreMasterKeyCheckOps } from './master-key-check.js';
 import {
-  appsCollection, developersCollection, masterKeyCheckCollection, masterKeyCheckKey, masterKeyCheckText, productsCollection,
+  appsCollection, developersCollection, productsCollection,
   toAppKey, toDeveloperKey, toProductKey, type AppRecord, type CredentialRecord, type DeveloperRecord, type ProductRecord,
 } from './developer-records.js';
 
@@ -76,6 +77,5 @@ export function toAppOp(app: AppRecord): StoreOp {
 
 /** Written with the first credential, so that a later start with another master key is refused (not silently broken). */
 export function toMasterKeyCheckOps(context: DeveloperContext): StoreOp[] {
-  if (context.store.get(masterKeyCheckCollection, masterKeyCheckKey) !== undefined) return [];
-  return [{ collection: masterKeyCheckCollection, key: masterKeyCheckKey, value: context.keys.vault.seal(masterKeyCheckText, masterKeyCheckKey) }];
+  return toStoreMasterKeyCheckOps(context.store, context.keys.vault);
 }

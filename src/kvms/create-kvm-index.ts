@@ -17,6 +17,8 @@ export interface KvmIndex {
   remove(scope: KvmScope, name: string): void;
   /** Map names of a scope, unsorted. */
   names(scope: KvmScope): Iterable<string>;
+  /** Some entry of an encrypted map (to check the master key at start), if any. */
+  firstEncryptedEntry(): KvmEntryRecord | undefined;
 }
 
 export function createKvmIndex(store: Store): KvmIndex {
@@ -42,5 +44,15 @@ export function createKvmIndex(store: Store): KvmIndex {
     add,
     remove: (scope, name) => void scopes.get(toScopeKey(scope))?.delete(name),
     names: (scope) => scopes.get(toScopeKey(scope))?.keys() ?? [],
+    firstEncryptedEntry() {
+      for (const maps of scopes.values()) {
+        for (const state of maps.values()) {
+          if (!state.record.encrypted) continue;
+          const first = state.entries.values().next();
+          if (!first.done) return first.value;
+        }
+      }
+      return undefined;
+    },
   };
 }

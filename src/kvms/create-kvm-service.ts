@@ -1,19 +1,34 @@
 // Key value maps over the store: an in-memory index loaded at start and updated after each durable commit, plus a read cache.
 import { createCache } from '../caches/create-cache.js';
-import { AdminError } from '../errors.js';
+import { AdminError, ConfigError } from '../errors.js';
 import { createKeyedMutex } from '../store/create-keyed-mutex.js';
 import type { Store, StoreOp } from '../store/store.js';
 import type { KvmCipher } from './create-kvm-cipher.js';
-import { createKvmIndex, type KvmMapState as MapState } from './create-kvm-index.js';
+import { createKvmIndex, type KvmIndex, type KvmMapState as MapState } from './create-kvm-index.js';
 import { KVM_COLLECTION, KVM_ENTRY_COLLECTION, toEntryKey, type KvmEntryRecord, type KvmRecord } from './kvm-records.js';
 import { describeScope, isValidMapName, toMapKey, type KvmScope } from './kvm-scope.js';
-import type { KvmEntryInput, KvmEntryView, KvmMapView, KvmRead, KvmService } from './kvm-service.js';
+import { KvmWriteError, type KvmEntryInput, type KvmEntryView, type KvmMapView, type KvmRead, type KvmService } from './kvm-service.js';
 
 export interface KvmServiceDeps {
   readonly store: Store;
   readonly cipher: KvmCipher;
   readonly now: () => number;
+  /**
+   * Ops added to every commit that stores an encrypted map or entry: the master key check record when it is not
+   * stored yet (toMasterKeyCheckOps), so a restart with another master key is refused instead of failing reads.
+   */
+  readonly secretCommitOps?: () => readonly StoreOp[];
+  /** The message of the ConfigError thrown at creation when stored encrypted entries do not decrypt with this key. */
+  readonly masterKeyMismatchMessage?: string;
+  /** Entries a policy Put may grow a map to (default MAX_ENTRIES_PER_MAP). */
+  readonly maxEntriesPerMap?: number;
+  /** How long a request-path write (put, remove, ensureMap) waits for its lock and commit (default 5 s). */
+  readonly requestCommitTimeoutMs?: number;
 }
+
+/** A policy Put of a new entry into a map holding this many is refused: request traffic must not grow a map without bound. */
+export const MAX_ENTRIES_PER_MAP = 100_000;
+const REQUEST_COMMIT_TIMEOUT_MS = 5_000;
 
 // Edge: "A key cannot be larger than 2 KB". The value bound is Baton's, to keep the index and commits small.
 const MAX_ENTRY_NAME_BYTES = 2048;
@@ -29,11 +44,36 @@ function checkEntry(entry: KvmEntryInput): void {
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * Stores written before the master key check covered KVMs have encrypted entries but no check record: one entry
+ * that does not decrypt means the key changed, and starting would only make every read of them fail.
+ */
+function assertEncryptedEntriesOpen(index: KvmIndex, cipher: KvmCipher, message = 'the master key does not match the one the stored encrypted KVM entries were sealed with'): void {
+  const sample = index.firstEncryptedEntry();
+  if (!sample?.ciphertext) return;
+  try {
+    cipher.decrypt(sample.ciphertext, toEntryKey(sample.map, sample.name));
+  } catch {
+    throw new ConfigError([message]);
+  }
+}
+
 export function createKvmService(deps: KvmServiceDeps): KvmService {
   const { store, cipher, now } = deps;
+  const maxEntriesPerMap = deps.maxEntriesPerMap ?? MAX_ENTRIES_PER_MAP;
+  const requestCommitTimeoutMs = deps.requestCommitTimeoutMs ?? REQUEST_COMMIT_TIMEOUT_MS;
+  /** Bounds a request-path write; the commit itself goes on (and may still apply) after the caller gave up. */
+  const withinRequestTime = <T>(map: string, task: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new KvmWriteError('commit-timeout', map, requestCommitTimeoutMs, `the store did not commit the change to KeyValueMap ${map} within ${requestCommitTimeoutMs} ms`)), requestCommitTimeoutMs);
+    });
+    return Promise.race([task, expired]).finally(() => clearTimeout(timer));
+  };
   const mutex = createKeyedMutex();
   const readCache = createCache('kvm-read-cache', READ_CACHE, now);
   const index = createKvmIndex(store);
+  assertEncryptedEntriesOpen(index, cipher, deps.masterKeyMismatchMessage);
 
   const findMap = (scope: KvmScope, name: string): MapState | undefined => index.find(scope, name);
   const requireMap = (scope: KvmScope, name: string): MapState => {
@@ -59,7 +99,8 @@ export function createKvmService(deps: KvmServiceDeps): KvmService {
 
   /** Commits the records, then (durable now) puts them in the index and drops their cached reads. */
   const writeEntries = async (state: MapState, records: readonly KvmEntryRecord[], extraOps: readonly StoreOp[] = []): Promise<void> => {
-    await store.commit([...extraOps, ...records.map((r) => ({ collection: KVM_ENTRY_COLLECTION, key: toEntryKey(state.key, r.name), value: r }))]);
+    const secretOps = state.record.encrypted ? deps.secretCommitOps?.() ?? [] : [];
+    await store.commit([...secretOps, ...extraOps, ...records.map((r) => ({ collection: KVM_ENTRY_COLLECTION, key: toEntryKey(state.key, r.name), value: r }))]);
     for (const record of records) {
       state.entries.set(record.name, record);
       readCache.delete(toEntryKey(state.key, record.name));
@@ -179,20 +220,24 @@ export function createKvmService(deps: KvmServiceDeps): KvmService {
     async put(scope, map, entry, options) {
       checkEntry(entry);
       assertMapName(map);
-      return mutex.withLock(toMapKey(scope, map), async () => {
+      return withinRequestTime(map, mutex.withLock(toMapKey(scope, map), async () => {
         const state = findMap(scope, map);
         if (!state) {
           await createMapLocked(scope, map, false, [entry]);
           return true;
         }
-        if (!options.override && state.entries.has(entry.name)) return false;
+        const exists = state.entries.has(entry.name);
+        if (!options.override && exists) return false;
+        if (!exists && state.entries.size >= maxEntriesPerMap) {
+          throw new KvmWriteError('entry-limit', map, maxEntriesPerMap, `KeyValueMap ${map} holds ${state.entries.size} entries, the most a policy Put may add to`);
+        }
         await writeEntries(state, [toRecord(state, entry)]);
         return true;
-      });
+      }));
     },
 
     remove(scope, map, entry) {
-      return mutex.withLock(toMapKey(scope, map), async () => {
+      return withinRequestTime(map, mutex.withLock(toMapKey(scope, map), async () => {
         const state = findMap(scope, map);
         if (!state?.entries.has(entry)) return false;
         const entryKey = toEntryKey(state.key, entry);
@@ -200,15 +245,15 @@ export function createKvmService(deps: KvmServiceDeps): KvmService {
         state.entries.delete(entry);
         readCache.delete(entryKey);
         return true;
-      });
+      }));
     },
 
     async ensureMap(scope, map, initialEntries) {
       assertMapName(map);
       initialEntries.forEach(checkEntry);
-      return mutex.withLock(toMapKey(scope, map), async () => {
+      return withinRequestTime(map, mutex.withLock(toMapKey(scope, map), async () => {
         if (!findMap(scope, map)) await createMapLocked(scope, map, false, initialEntries);
-      });
+      }));
     },
   };
 }

@@ -49,10 +49,31 @@ export interface KvmService {
 
   /** Request path, synchronous: from a local read cache kept `cacheTtlMs` (ExpiryTimeInSecs), else the index. */
   read(scope: KvmScope, map: string, entry: string, cacheTtlMs: number): KvmRead | undefined;
-  /** Policy Put: creates the map (not encrypted) when absent; false when the entry exists and `override` is false. */
+  /**
+   * Policy Put: creates the map (not encrypted) when absent; false when the entry exists and `override` is false.
+   * Rejects with KvmWriteError `entry-limit` for a new entry in a full map, `commit-timeout` when the lock and commit
+   * take too long (as do remove and ensureMap).
+   */
   put(scope: KvmScope, map: string, entry: KvmEntryInput, options: { readonly override: boolean }): Promise<boolean>;
   /** Policy Delete: false when there was no such entry. */
   remove(scope: KvmScope, map: string, entry: string): Promise<boolean>;
   /** InitialEntries: creates the map with them when it does not exist; an existing map is left as it is. */
   ensureMap(scope: KvmScope, map: string, initialEntries: readonly KvmEntryInput[]): Promise<void>;
+}
+
+/**
+ * A request-path write refused (the map is full) or given up on (the commit took too long). `map` is its name,
+ * `limit` the bound that was hit (entries, or milliseconds). Recognized by `name` (policies import kvms/ types only).
+ */
+export class KvmWriteError extends Error {
+  override readonly name = 'KvmWriteError';
+  readonly reason: 'entry-limit' | 'commit-timeout';
+  readonly map: string;
+  readonly limit: number;
+  constructor(reason: KvmWriteError['reason'], map: string, limit: number, message: string) {
+    super(message);
+    this.reason = reason;
+    this.map = map;
+    this.limit = limit;
+  }
 }

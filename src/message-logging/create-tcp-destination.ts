@@ -1,13 +1,18 @@
 // Syslog over TCP or TLS (RFC 6587 newline framing, RFC 5425): a bounded queue, one connection, reconnect with backoff.
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { CLOSE_FLUSH_MS, DEFAULT_MAX_QUEUED, createFailureLog, type DestinationDeps, type MessageLogDestination } from './message-log-destination.js';
+import {
+  CLOSE_FLUSH_MS, DEFAULT_MAX_QUEUED, DEFAULT_MAX_QUEUED_BYTES, MAX_MESSAGE_BYTES, createFailureLog, toBoundedMessage,
+  type DestinationDeps, type MessageLogDestination,
+} from './message-log-destination.js';
 
 export interface TcpDestinationOptions {
   readonly host: string;
   readonly port: number;
   readonly tls?: { readonly rejectUnauthorized: boolean };
   readonly maxQueued?: number;
+  /** Bytes queued at most; past it, new messages are dropped (counted). */
+  readonly maxQueuedBytes?: number;
   readonly connectTimeoutMs?: number;
   /** First reconnect delay; it doubles per failed attempt up to maxBackoffMs. */
   readonly initialBackoffMs?: number;
@@ -17,9 +22,11 @@ export interface TcpDestinationOptions {
 const DEFAULTS = { connectTimeoutMs: 5_000, initialBackoffMs: 100, maxBackoffMs: 30_000 };
 
 /**
- * Connects on the first message. While the connection is down, messages wait in the queue (up to maxQueued,
- * then new ones are dropped and counted) and reconnects back off exponentially. Messages already written to a
- * connection that then breaks are lost: syslog over TCP has no acknowledgements.
+ * Connects on the first message. While the connection is down or the server reads slower than messages come,
+ * messages wait in the queue (up to maxQueued messages and maxQueuedBytes, then new ones are dropped and counted)
+ * and reconnects back off exponentially. At most one chunk past the socket's high-water mark is handed to the
+ * socket; the rest waits in the bounded queue, so a server that accepts but never reads holds memory bounded.
+ * Messages already written to a connection that then breaks are lost: syslog over TCP has no acknowledgements.
  */
 export function createTcpDestination(options: TcpDestinationOptions, deps: DestinationDeps): MessageLogDestination {
   const { host, port } = options;
@@ -28,7 +35,9 @@ export function createTcpDestination(options: TcpDestinationOptions, deps: Desti
   const initialBackoffMs = options.initialBackoffMs ?? DEFAULTS.initialBackoffMs;
   const maxBackoffMs = options.maxBackoffMs ?? DEFAULTS.maxBackoffMs;
   const failures = createFailureLog(deps.logger, `${options.tls ? 'tls' : 'tcp'}://${host}:${port}`);
+  const maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
   const queue: Buffer[] = [];
+  let queuedBytes = 0;
   let socket: Socket | undefined;
   let connected = false;
   let waitingForDrain = false;
@@ -53,6 +62,7 @@ export function createTcpDestination(options: TcpDestinationOptions, deps: Desti
     if (!socket || !connected || waitingForDrain) return;
     while (queue.length > 0) {
       const chunk = queue.shift() as Buffer;
+      queuedBytes -= chunk.byteLength;
       if (!socket.write(chunk)) {
         waitingForDrain = true;
         return;
@@ -98,7 +108,10 @@ export function createTcpDestination(options: TcpDestinationOptions, deps: Desti
     send(message) {
       if (closed) return deps.onDropped('tcp', 'failed');
       if (queue.length >= maxQueued) return deps.onDropped('tcp', 'queue_full');
-      queue.push(Buffer.from(message.endsWith('\n') ? message : `${message}\n`, 'utf8'));
+      const line = toBoundedMessage(message.endsWith('\n') ? message.slice(0, -1) : message, MAX_MESSAGE_BYTES, '\n');
+      if (queuedBytes + line.byteLength > maxQueuedBytes) return deps.onDropped('tcp', 'queue_full');
+      queue.push(line);
+      queuedBytes += line.byteLength;
       if (connected) pump();
       else if (!socket && !reconnectTimer) open();
     },
@@ -127,6 +140,7 @@ export function createTcpDestination(options: TcpDestinationOptions, deps: Desti
     if (reconnectTimer) clearTimeout(reconnectTimer);
     for (let i = 0; i < queue.length; i++) deps.onDropped('tcp', 'failed');
     queue.length = 0;
+    queuedBytes = 0;
     const current = socket;
     if (!current) return;
     await new Promise<void>((resolve) => {

@@ -43,4 +43,6 @@ export interface PolicyServices {
   readonly apiKeys: ApiKeyVerifier;
   /** Gateway-wide pool of sandboxed script hosts (JavaScript policy): compiled scripts, time and memory limits. */
   readonly scripts: ScriptPool;
+  /** Whether a TCP peer is one of dataplane.trustedProxies, whose True-Client-IP / X-Forwarded-For AccessControl believes. */
+  readonly isTrustedProxy: (address: string) => boolean;
 }

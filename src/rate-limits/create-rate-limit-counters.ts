@@ -21,8 +21,13 @@ export interface RateLimitCounters {
 }
 
 export interface RateLimitCountersOptions {
-  /** Identifiers held per policy; a new one beyond it evicts the least recently used (default 10 000). */
+  /**
+   * Identifiers held per policy (default 10 000). A new one beyond it first drops the policy's expired counters; if
+   * none has expired, it evicts the live counter nearest its expiry (it starts over: the cost of the bound).
+   */
   readonly maxIdentifiersPerPolicy?: number;
+  /** Called for each eviction of a live counter; `first` is true for the first eviction of that policy (to warn once). */
+  readonly onEvicted?: (scope: CounterScope, first: boolean) => void;
   /** Expired counters of every policy are dropped at most this often, on the next message (default 60 s). */
   readonly sweepIntervalMs?: number;
 }
@@ -39,18 +44,29 @@ interface HeldState {
 export function createRateLimitCounters(options: RateLimitCountersOptions = {}): RateLimitCounters {
   const maxPerPolicy = options.maxIdentifiersPerPolicy ?? DEFAULT_MAX_IDENTIFIERS_PER_POLICY;
   const sweepIntervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
-  /** Scope key → identifier → state, each inner map in least-recently-used-first order. */
+  /** Scope key → identifier → state. */
   const scopes = new Map<string, Map<string, HeldState>>();
+  /** Scope keys that have had a live counter evicted. */
+  const evictedScopes = new Set<string>();
   let held = 0;
   let lastSweep = -Infinity;
 
-  /** Drops the expired counters of one policy. */
-  const dropExpired = (counters: Map<string, HeldState>, now: number) => {
+  /** Drops the expired counters of one policy; returns the live one nearest its expiry. */
+  const dropExpired = (counters: Map<string, HeldState>, now: number): string | undefined => {
+    let nearest: string | undefined;
+    let nearestExpiry = Infinity;
     for (const [identifier, state] of counters) {
-      if (state.expiresAt > now) continue;
+      if (state.expiresAt > now) {
+        if (state.expiresAt < nearestExpiry) {
+          nearest = identifier;
+          nearestExpiry = state.expiresAt;
+        }
+        continue;
+      }
       counters.delete(identifier);
       held -= 1;
     }
+    return nearest;
   };
 
   const sweepIfDue = (now: number) => {
@@ -62,7 +78,7 @@ export function createRateLimitCounters(options: RateLimitCountersOptions = {}):
     }
   };
 
-  /** Runs `step` on the state held for the identifier (undefined for a new one) and keeps what it returns, as most recently used. */
+  /** Runs `step` on the state held for the identifier (undefined for a new one) and keeps what it returns. */
   const update = <S extends HeldState, O>(kind: string, scope: CounterScope, identifier: string, now: number, step: (state: S | undefined) => { state: S; outcome: O }): O => {
     sweepIfDue(now);
     const key = `${kind}\u0000${scope.apiName}\u0000${scope.policyName}`;
@@ -74,12 +90,15 @@ export function createRateLimitCounters(options: RateLimitCountersOptions = {}):
     }
     const previous = counters.get(id) as S | undefined;
     const { state, outcome } = step(previous);
-    if (previous) counters.delete(id);
-    else {
-      if (counters.size >= maxPerPolicy) dropExpired(counters, now);
-      const oldest = counters.size >= maxPerPolicy ? counters.keys().next() : undefined;
-      if (oldest && !oldest.done) counters.delete(oldest.value);
-      else held += 1;
+    if (!previous) {
+      const nearest = counters.size >= maxPerPolicy ? dropExpired(counters, now) : undefined;
+      if (nearest !== undefined && counters.size >= maxPerPolicy) {
+        // Evicting the counter whose window ends first loses the least: it would have started over soonest anyway.
+        counters.delete(nearest);
+        const first = !evictedScopes.has(key);
+        evictedScopes.add(key);
+        options.onEvicted?.(scope, first);
+      } else held += 1;
     }
     counters.set(id, state);
     return outcome;
@@ -97,6 +116,7 @@ export function createRateLimitCounters(options: RateLimitCountersOptions = {}):
     },
     close() {
       scopes.clear();
+      evictedScopes.clear();
       held = 0;
     },
   };

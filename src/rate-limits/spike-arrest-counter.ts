@@ -49,13 +49,15 @@ export function consumeSpikeArrest(state: SpikeArrestState | undefined, consumpt
 /**
  * Apigee's smoothing: `10ps` lets one message through per 100 ms and `30pm` one per 2 s, with no burst. Each message
  * pushes the next allowed instant by weight × interval (GCRA with a burst of one); a refused message changes nothing.
+ * A message heavier than the rate (more than one period's allowance) is always refused, as in Apigee, so no weight
+ * can hold the counter for longer than one period.
  */
 function consumeSmoothed(previous: SpikeArrestState | undefined, c: SpikeArrestConsumption, now: number): { state: SpikeArrestState; outcome: SpikeArrestOutcome } {
   const intervalMs = c.periodMs / c.rate;
   const state: SmoothingState = previous?.kind === 'smoothing' ? previous : { kind: 'smoothing', nextAllowedAt: now, exceed: 0, expiresAt: now };
-  const allowed = state.nextAllowedAt <= now;
+  const allowed = state.nextAllowedAt <= now && c.weight <= c.rate;
   if (allowed) {
-    state.nextAllowedAt = Math.max(state.nextAllowedAt, now) + c.weight * intervalMs;
+    state.nextAllowedAt = Math.min(Math.max(state.nextAllowedAt, now) + c.weight * intervalMs, now + c.periodMs);
     state.expiresAt = state.nextAllowedAt;
     state.exceed = 0;
   } else state.exceed += 1;

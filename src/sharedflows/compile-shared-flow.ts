@@ -10,6 +10,16 @@ import type { DeployedSharedFlow, SharedFlowRegistry } from './create-shared-flo
 
 const emptyFlow = (name: string) => ({ name, request: [], response: [] });
 
+/**
+ * The name a shared flow's policies are compiled under (their `apiName`): what keys their state (Quota and SpikeArrest
+ * counters, cache keys, apiproxy- and policy-scoped KVMs) and labels their metrics. The prefix cannot occur in a proxy
+ * name, so a shared flow and a proxy both named `auth` never share state. Flow variables are unaffected: a shared flow
+ * runs in its caller's message flow, so `apiproxy.name` there is the calling proxy's name.
+ */
+export function toSharedFlowScopeName(name: string): string {
+  return `sharedflow:${name}`;
+}
+
 /** Shared flows the bundle's FlowCallout policies name (enabled or not: deploy checks them all). */
 export function toCalledSharedFlows(bundle: SharedFlowBundle): string[] {
   const names = bundle.policies.filter((p) => p.type === 'FlowCallout').map((p) => (p.config as FlowCalloutConfig).sharedFlowBundle);
@@ -38,7 +48,7 @@ export function compileSharedFlow(runtime: EnvironmentRuntime, registry: SharedF
   };
   const { options } = runtime;
   const compiled = compileRevision(
-    { organization: options.organization, environment: options.environment, apiName: name, revision, bundle: wrapped },
+    { organization: options.organization, environment: options.environment, apiName: toSharedFlowScopeName(name), revision, bundle: wrapped },
     {
       registry: options.registry,
       // Calls its FlowCallout policies make are recorded as this shared flow's (the undeploy check names it).

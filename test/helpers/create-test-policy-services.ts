@@ -38,6 +38,8 @@ export function createTestPolicyServices(overrides: Partial<PolicyServices> = {}
     apiKeys: createApiKeyIndex(createMemoryStore(), createKeyVault(randomBytes(32))),
     // Host processes start only when a JavaScript policy is compiled; tests that compile one close the pool.
     scripts: createScriptPool({ logger: pino({ level: 'silent' }), hosts: 2, maxHeapMb: 64 }),
+    // No trusted proxies (the default of dataplane.trustedProxies).
+    isTrustedProxy: () => false,
     ...overrides,
   };
 }

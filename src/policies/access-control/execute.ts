@@ -1,4 +1,4 @@
-// AccessControl per request: picks the addresses to check (variable, True-Client-IP or X-Forwarded-For plus the peer) and applies the first matching rule.
+// AccessControl per request: picks the addresses to check (variable; True-Client-IP or X-Forwarded-For plus the peer when the peer is a trusted proxy; else the peer) and applies the first matching rule.
 import { compileTemplate } from '../../engine/template/compile-template.js';
 import type { FlowContext } from '../../engine/flow-context.js';
 import { runtimeFault, type PolicyFault } from '../../errors.js';
@@ -28,6 +28,7 @@ export function compileAccessControl(config: AccessControlConfig, ctx: PolicyCom
     return fault;
   };
   const variable = config.clientIpVariable;
+  const isTrustedProxy = ctx.services.isTrustedProxy;
 
   return {
     readsContent: variable !== undefined && isContentVariable(variable),
@@ -39,7 +40,7 @@ export function compileAccessControl(config: AccessControlConfig, ctx: PolicyCom
         if (!ip) throw fail(flow, runtimeFault('InvalidIPAddressInVariable', [value === undefined || value === null ? '(unset)' : String(value), variable]));
         candidates = [String(value).trim()];
       } else {
-        candidates = toHeaderCandidates(flow, config);
+        candidates = isTrustedProxy(flow.init.clientIp) ? toHeaderCandidates(flow, config) : [flow.init.clientIp];
       }
       for (const candidate of candidates) {
         // Header-based addresses that are not IPs are ignored (AccessControl reference, "Handling of invalid IP addresses").
@@ -52,8 +53,10 @@ export function compileAccessControl(config: AccessControlConfig, ctx: PolicyCom
 }
 
 /**
- * The addresses evaluated without <ClientIPVariable>: a valid True-Client-IP unless ignored; otherwise
- * X-Forwarded-For as Apigee sees it, i.e. as received plus the address of the TCP peer appended.
+ * The addresses evaluated without <ClientIPVariable> when the TCP peer is a trusted proxy: a valid True-Client-IP
+ * unless ignored; otherwise X-Forwarded-For as Apigee sees it, i.e. as received plus the address of the peer
+ * appended. Apigee can believe these headers because its own edge sets them; Baton believes them only from the
+ * proxies listed in dataplane.trustedProxies, or any client could name the address it is checked under.
  */
 function toHeaderCandidates(flow: FlowContext, config: AccessControlConfig): string[] {
   const headers = flow.request.headers;

@@ -1,7 +1,9 @@
-// KeyValueMapOperations per request: Get from memory (through the read cache), Put and Delete committed before the step ends.
+// KeyValueMapOperations per request: Get from memory (through the read cache), Put and Delete committed before the step ends (bounded in entries and time).
 import type { FlowContext } from '../../engine/flow-context.js';
 import { toTemplateText } from '../../engine/template/template-function.js';
 import type { KvmScope } from '../../kvms/kvm-scope.js';
+import type { KvmWriteError } from '../../kvms/kvm-service.js';
+import { runtimeFault } from '../../errors.js';
 import type { CompiledPolicy, PolicyCompileContext, PolicyType } from '../policy-type.js';
 import { isContentVariable } from '../shared/is-content-variable.js';
 import { toStepFault } from '../shared/to-step-fault.js';
@@ -70,6 +72,14 @@ export function compileKeyValueMapOperations(config: KeyValueMapOperationsConfig
   };
 
   const run = async (flow: FlowContext): Promise<void> => {
+    try {
+      await runOperations(flow);
+    } catch (err) {
+      throw toWriteFault(err);
+    }
+  };
+
+  const runOperations = async (flow: FlowContext): Promise<void> => {
     await seed();
     for (const operation of config.operations) {
       if (operation.kind === 'Get') {
@@ -89,6 +99,13 @@ export function compileKeyValueMapOperations(config: KeyValueMapOperationsConfig
 
   const refs = config.operations.flatMap((operation) => [...operation.key, ...(operation.kind === 'Put' ? operation.values : [])]);
   return { readsContent: refs.some((parameter) => parameter.ref !== undefined && isContentVariable(parameter.ref)), execute: run };
+}
+
+/** A bounded write (full map, slow commit) as its fault; any other error as it is. */
+function toWriteFault(err: unknown): unknown {
+  if (!(err instanceof Error) || err.name !== 'KvmWriteError') return err;
+  const { reason, map, limit } = err as KvmWriteError;
+  return runtimeFault(reason === 'entry-limit' ? 'KeyValueMapEntryLimitExceeded' : 'KeyValueMapCommitTimeout', [map, limit], err);
 }
 
 export const keyValueMapOperationsPolicy: PolicyType<KeyValueMapOperationsConfig> = {

@@ -17,7 +17,7 @@ const faultOf: Readonly<Record<ApiKeyFailure, RuntimeFaultName>> = {
 
 export function compileVerifyApiKey(config: VerifyApiKeyConfig, ctx: PolicyCompileContext): CompiledPolicy {
   const policyName = ctx.policy.name;
-  const { services, apiName } = ctx;
+  const { services } = ctx;
   const { ref, literal } = config;
 
   /** `fault.name` is the code's last segment; Apigee also records the failure under `oauthV2.<policy>.*`. */
@@ -40,7 +40,8 @@ export function compileVerifyApiKey(config: VerifyApiKeyConfig, ctx: PolicyCompi
       const result = services.apiKeys.verify({
         organization: services.organization,
         environment: services.environment,
-        apiProxy: apiName,
+        // The proxy handling the request (in a shared flow, the one that called it), as products list proxies.
+        apiProxy: flow.init.apiName,
         pathSuffix: flow.init.pathSuffix,
         consumerKey,
         now: services.now(),

@@ -16,21 +16,37 @@ describe('bounded rate-limit counters', () => {
     expect(counters.size()).toBe(1);
   });
 
-  it('hold at most the configured number of identifiers per policy, evicting the least recently used', () => {
+  it('hold at most the configured number of identifiers per policy, evicting the counter nearest its expiry', () => {
     const counters = createRateLimitCounters({ maxIdentifiersPerPolicy: 3 });
-    for (const id of ['a', 'b', 'c']) expect(counters.consumeQuota(scope, id, perMinute, 0).allowed).toBe(true);
-    // `a` is used again (refused), so `b` is now the least recently used.
-    expect(counters.consumeQuota(scope, 'a', perMinute, 1).allowed).toBe(false);
-    expect(counters.consumeQuota(scope, 'd', perMinute, 2).allowed).toBe(true);
+    const perHour = { ...perMinute, timeUnit: 'hour' as const };
+    const perDay = { ...perMinute, timeUnit: 'day' as const };
+    // `day` is the least recently used, but its window ends last; `minute`'s ends first.
+    expect(counters.consumeQuota(scope, 'day', perDay, 0).allowed).toBe(true);
+    expect(counters.consumeQuota(scope, 'minute', perMinute, 0).allowed).toBe(true);
+    expect(counters.consumeQuota(scope, 'hour', perHour, 0).allowed).toBe(true);
+    expect(counters.consumeQuota(scope, 'new', perHour, 1).allowed).toBe(true);
     expect(counters.size()).toBe(3);
-    expect(counters.consumeQuota(scope, 'a', perMinute, 3).allowed).toBe(false);
-    expect(counters.consumeQuota(scope, 'c', perMinute, 3).allowed).toBe(false);
-    // `b` was evicted: it starts over (this is the documented cost of the cap).
-    expect(counters.consumeQuota(scope, 'b', perMinute, 4).allowed).toBe(true);
+    expect(counters.consumeQuota(scope, 'day', perDay, 2).allowed).toBe(false);
+    expect(counters.consumeQuota(scope, 'hour', perHour, 2).allowed).toBe(false);
+    // `minute` was evicted: it starts over (the documented cost of the cap, at most what was left of its window).
+    expect(counters.consumeQuota(scope, 'minute', perMinute, 3).allowed).toBe(true);
     expect(counters.size()).toBe(3);
     // The cap is per policy.
     expect(counters.consumeQuota({ apiName: 'orders', policyName: 'Q2' }, 'a', perMinute, 5).allowed).toBe(true);
     expect(counters.size()).toBe(4);
+  });
+
+  it('report every eviction of a live counter, flagging the first of each policy', () => {
+    const evictions: string[] = [];
+    const counters = createRateLimitCounters({ maxIdentifiersPerPolicy: 1, onEvicted: (evicted, first) => evictions.push(`${evicted.apiName}/${evicted.policyName}${first ? ' first' : ''}`) });
+    counters.consumeQuota(scope, 'a', perMinute, 0);
+    counters.consumeQuota(scope, 'b', perMinute, 1);
+    counters.consumeQuota(scope, 'c', perMinute, 2);
+    counters.consumeQuota({ apiName: 'billing', policyName: 'Q' }, 'a', perMinute, 3);
+    counters.consumeQuota({ apiName: 'billing', policyName: 'Q' }, 'b', perMinute, 4);
+    // An expired counter is dropped, not evicted: nothing reported.
+    counters.consumeQuota(scope, 'd', perMinute, 120_000);
+    expect(evictions).toEqual(['orders/Q first', 'orders/Q', 'billing/Q first']);
   });
 
   it('prefer dropping expired counters to evicting live ones when the cap is reached', () => {

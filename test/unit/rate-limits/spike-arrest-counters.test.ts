@@ -35,6 +35,22 @@ describe('SpikeArrest smoothing', () => {
   });
 });
 
+describe('SpikeArrest message weight', () => {
+  it('refuses a message heavier than the rate allows per period, and it does not lock the counter', () => {
+    const counters = createRateLimitCounters();
+    expect(counters.consumeSpikeArrest(scope, 'c', { ...tenPerSecond, weight: 1e9 }, 0)).toMatchObject({ allowed: false });
+    expect(counters.consumeSpikeArrest(scope, 'c', { ...tenPerSecond, weight: 11 }, 0).allowed).toBe(false);
+    expect(counters.consumeSpikeArrest(scope, 'c', tenPerSecond, 0).allowed).toBe(true);
+  });
+
+  it('a message of the full per-period weight passes and holds the counter for at most one period', () => {
+    const counters = createRateLimitCounters();
+    expect(counters.consumeSpikeArrest(scope, 'c', { ...tenPerSecond, weight: 10 }, 0)).toMatchObject({ allowed: true, expiryTime: 1_000 });
+    expect(counters.consumeSpikeArrest(scope, 'c', tenPerSecond, 999).allowed).toBe(false);
+    expect(counters.consumeSpikeArrest(scope, 'c', tenPerSecond, 1_000).allowed).toBe(true);
+  });
+});
+
 describe('SpikeArrest with UseEffectiveCount', () => {
   const fivePerSecond: SpikeArrestConsumption = { rate: 5, periodMs: 1_000, weight: 1, useEffectiveCount: true };
 

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { Message } from '../../../../src/engine/message.js';
 import { accessControlPolicy } from '../../../../src/policies/access-control/execute.js';
 import { isInRange, parseIpAddress, toIpRange } from '../../../../src/policies/access-control/ip-address.js';
+import { compileTrustedProxies } from '../../../../src/policies/access-control/trusted-proxies.js';
+import type { PolicyServices } from '../../../../src/policies/policy-services.js';
+import { createTestPolicyServices } from '../../../helpers/create-test-policy-services.js';
 import { compilePolicy, createFlowContext, executeExpectingFault, parsePolicy } from '../policy-test-kit.js';
 
 const acl = (rules: string, extra = '', noMatch = 'ALLOW') => `<AccessControl name="ACL">${extra}<IPRules noRuleMatchAction="${noMatch}">${rules}</IPRules></AccessControl>`;
@@ -13,9 +16,12 @@ function from(clientIp: string, headers: Record<string, string> = {}) {
   return createFlowContext({ request: message, clientIp });
 }
 
-async function isDenied(xml: string, ctx: ReturnType<typeof from>): Promise<boolean> {
+/** A gateway behind proxies in 10.0.0.0/8 and 192.0.2.0/24 (dataplane.trustedProxies). */
+const behindProxies = createTestPolicyServices({ isTrustedProxy: compileTrustedProxies(['10.0.0.0/8', '192.0.2.0/24']) });
+
+async function isDenied(xml: string, ctx: ReturnType<typeof from>, services?: PolicyServices): Promise<boolean> {
   try {
-    await compilePolicy(accessControlPolicy, xml).execute(ctx);
+    await compilePolicy(accessControlPolicy, xml, services ? { services } : {}).execute(ctx);
     return false;
   } catch (err) {
     expect(err).toMatchObject({ errorCode: 'accesscontrol.IPDeniedAccess', status: 403 });
@@ -76,23 +82,34 @@ describe('AccessControl execute', () => {
     expect(ctx.getVariable('acl.ACL.failed')).toBe(true);
   });
 
-  it('checks every X-Forwarded-For address plus the peer by default, ignoring strings that are not IPs', async () => {
+  it('from a trusted proxy, checks every X-Forwarded-For address plus the peer, ignoring strings that are not IPs', async () => {
     const allowOnly = acl('<MatchRule action="ALLOW"><SourceAddress mask="8">10.0.0.0</SourceAddress></MatchRule>', '', 'DENY');
-    expect(await isDenied(allowOnly, from('10.1.1.1', { 'x-forwarded-for': '10.9.9.9, pwned' }))).toBe(false);
+    expect(await isDenied(allowOnly, from('10.1.1.1', { 'x-forwarded-for': '10.9.9.9, pwned' }), behindProxies)).toBe(false);
     // A spoofed allowed address does not help a peer outside the list.
-    expect(await isDenied(allowOnly, from('192.0.2.1', { 'x-forwarded-for': '10.9.9.9' }))).toBe(true);
-    expect(await isDenied(allowOnly, from('10.1.1.1', { 'x-forwarded-for': '192.0.2.1' }))).toBe(true);
+    expect(await isDenied(allowOnly, from('192.0.2.1', { 'x-forwarded-for': '10.9.9.9' }), behindProxies)).toBe(true);
+    expect(await isDenied(allowOnly, from('10.1.1.1', { 'x-forwarded-for': '192.0.2.1' }), behindProxies)).toBe(true);
     const firstOnly = acl('<MatchRule action="ALLOW"><SourceAddress mask="8">10.0.0.0</SourceAddress></MatchRule>', '<ValidateBasedOn>X_FORWARDED_FOR_FIRST_IP</ValidateBasedOn>', 'DENY');
-    expect(await isDenied(firstOnly, from('192.0.2.1', { 'x-forwarded-for': '10.9.9.9, 192.0.2.5' }))).toBe(false);
+    expect(await isDenied(firstOnly, from('192.0.2.1', { 'x-forwarded-for': '10.9.9.9, 192.0.2.5' }), behindProxies)).toBe(false);
     const lastOnly = acl('<MatchRule action="ALLOW"><SourceAddress mask="8">10.0.0.0</SourceAddress></MatchRule>', '<ValidateBasedOn>X_FORWARDED_FOR_LAST_IP</ValidateBasedOn>', 'DENY');
-    expect(await isDenied(lastOnly, from('192.0.2.1', { 'x-forwarded-for': '10.9.9.9' }))).toBe(true);
+    expect(await isDenied(lastOnly, from('192.0.2.1', { 'x-forwarded-for': '10.9.9.9' }), behindProxies)).toBe(true);
   });
 
-  it('evaluates a valid True-Client-IP alone unless IgnoreTrueClientIPHeader is true', async () => {
+  it('from a trusted proxy, evaluates a valid True-Client-IP alone unless IgnoreTrueClientIPHeader is true', async () => {
     const denyOne = acl('<MatchRule action="DENY"><SourceAddress>203.0.113.5</SourceAddress></MatchRule>');
-    expect(await isDenied(denyOne, from('10.0.0.1', { 'true-client-ip': '203.0.113.5' }))).toBe(true);
+    expect(await isDenied(denyOne, from('10.0.0.1', { 'true-client-ip': '203.0.113.5' }), behindProxies)).toBe(true);
     expect(await isDenied(acl('<MatchRule action="DENY"><SourceAddress>203.0.113.5</SourceAddress></MatchRule>', '<IgnoreTrueClientIPHeader>true</IgnoreTrueClientIPHeader>'),
-      from('10.0.0.1', { 'true-client-ip': '203.0.113.5' }))).toBe(false);
+      from('10.0.0.1', { 'true-client-ip': '203.0.113.5' }), behindProxies)).toBe(false);
+  });
+
+  it('from any other peer (and by default), checks only the peer: client-sent True-Client-IP and X-Forwarded-For cannot bypass a rule', async () => {
+    const denyPeer = acl('<MatchRule action="DENY"><SourceAddress mask="24">198.51.100.0</SourceAddress></MatchRule>');
+    expect(await isDenied(denyPeer, from('198.51.100.9', { 'true-client-ip': '203.0.113.5' }))).toBe(true);
+    expect(await isDenied(denyPeer, from('198.51.100.9', { 'x-forwarded-for': '203.0.113.5' }))).toBe(true);
+    expect(await isDenied(denyPeer, from('198.51.100.9', { 'true-client-ip': '203.0.113.5' }), behindProxies)).toBe(true);
+    const denyForwarded = acl('<MatchRule action="DENY"><SourceAddress>203.0.113.5</SourceAddress></MatchRule>');
+    // A forged header naming a denied address does not get an innocent peer refused either.
+    expect(await isDenied(denyForwarded, from('198.51.100.9', { 'x-forwarded-for': '203.0.113.5' }))).toBe(false);
+    expect(await isDenied(denyForwarded, from('10.0.0.1', { 'x-forwarded-for': '203.0.113.5' }), behindProxies)).toBe(true);
   });
 
   it('uses ClientIPVariable and faults on an invalid address there', async () => {

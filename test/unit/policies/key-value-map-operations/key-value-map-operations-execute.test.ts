@@ -1,7 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { FlowContext } from '../../../../src/engine/flow-context.js';
 import { PolicyFault } from '../../../../src/errors.js';
+import { createKvmCipher } from '../../../../src/kvms/create-kvm-cipher.js';
+import { createKvmService } from '../../../../src/kvms/create-kvm-service.js';
 import type { KvmScope } from '../../../../src/kvms/kvm-scope.js';
+import { createMemoryStore } from '../../../../src/store/create-memory-store.js';
+import type { Store } from '../../../../src/store/store.js';
 import { keyValueMapOperationsPolicy } from '../../../../src/policies/key-value-map-operations/execute.js';
 import type { PolicyServices } from '../../../../src/policies/policy-services.js';
 import { createTestPolicyServices } from '../../../helpers/create-test-policy-services.js';
@@ -92,5 +97,32 @@ describe('KeyValueMapOperations execute', () => {
     const second = createFlowContext();
     await again.execute(second);
     expect(second.getVariable('value')).toBe('changed');
+  });
+});
+
+describe('KeyValueMapOperations Put bounds', () => {
+  const put = (key: string, override = false) =>
+    `<KeyValueMapOperations name="Put" mapIdentifier="visits"><Put override="${override}"><Key><Parameter>${key}</Parameter></Key><Value>v</Value></Put></KeyValueMapOperations>`;
+
+  it('refuses a new entry in a full map with keyvaluemap.service.keyvaluemap_entry_limit_exceeded; replacing one still works', async () => {
+    const store = createMemoryStore();
+    const services = createTestPolicyServices({ kvms: createKvmService({ store, cipher: createKvmCipher(randomBytes(32)), now: Date.now, maxEntriesPerMap: 2 }) });
+    await run(services, put('a'));
+    await run(services, put('b'));
+    const ctx = createFlowContext();
+    const fault = await executeExpectingFault(compilePolicy(keyValueMapOperationsPolicy, put('c'), { services }), ctx);
+    expect(fault).toMatchObject({ errorCode: 'keyvaluemap.service.keyvaluemap_entry_limit_exceeded', status: 500 });
+    expect((fault as PolicyFault).message).toContain('visits');
+    expect(services.kvms.read(env, 'visits', 'c', 0)).toBeUndefined();
+    await run(services, put('a', true));
+    expect(services.kvms.listKeys(env, 'visits', { count: 10 })).toEqual(['a', 'b']);
+  });
+
+  it('gives up waiting for a commit that does not end with keyvaluemap.service.keyvaluemap_commit_timeout', async () => {
+    const base = createMemoryStore();
+    const stuck: Store = { ...base, commit: () => new Promise<void>(() => {}) };
+    const services = createTestPolicyServices({ kvms: createKvmService({ store: stuck, cipher: createKvmCipher(randomBytes(32)), now: Date.now, requestCommitTimeoutMs: 20 }) });
+    const fault = await executeExpectingFault(compilePolicy(keyValueMapOperationsPolicy, put('a'), { services }), createFlowContext());
+    expect(fault).toMatchObject({ errorCode: 'keyvaluemap.service.keyvaluemap_commit_timeout', status: 503 });
   });
 });

@@ -1,5 +1,6 @@
 // VerifyAPIKey per request: the variables it sets, and every fault with its Apigee code and 401.
 import { describe, expect, it } from 'vitest';
+import { parseXml } from '../../../../src/bundle/parse-xml.js';
 import { Message } from '../../../../src/engine/message.js';
 import { PolicyFault } from '../../../../src/errors.js';
 import { verifyApiKeyPolicy } from '../../../../src/policies/verify-api-key/execute.js';
@@ -127,6 +128,21 @@ describe('VerifyAPIKey execute', () => {
       const { consumerKey } = await seedApp(fixture, product);
       await expectFault(fixture, consumerKey, expected);
     }
+  });
+
+  it('in a shared flow, checks the product against the proxy that called it (apiproxy.name), not the shared flow', async () => {
+    const fixture = createDeveloperFixture();
+    const { consumerKey } = await seedApp(fixture, { proxies: ['api'] });
+    const services = createTestPolicyServices({ organization: 'demo', environment: 'test', apiKeys: fixture.keys, now: () => fixture.clock });
+    const compiled = verifyApiKeyPolicy.compile(
+      verifyApiKeyPolicy.parse(parseXml(queryParamPolicy), { file: 'policies/Verify-Key.xml', report: () => {}, resources: new Map() }),
+      { policy: { name: 'Verify-Key', type: 'VerifyAPIKey', file: 'policies/Verify-Key.xml', enabled: true, continueOnError: false, config: undefined },
+        resources: new Map(), organization: 'demo', apiName: 'sharedflow:auth', revision: 1, environment: 'test', services },
+    );
+    // createFlowContext's proxy is `api`.
+    const flow = flowWithKey(consumerKey);
+    await compiled.execute(flow);
+    expect(flow.getVariable('verifyapikey.Verify-Key.client_id')).toBe(consumerKey);
   });
 
   it('buffers the body only when the key comes from a form parameter', () => {
