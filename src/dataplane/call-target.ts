@@ -53,7 +53,7 @@ export async function callTarget(ctx: FlowContext, client: TargetClient, loadBal
       clientProto: ctx.init.scheme,
       clientHost: ctx.init.host,
       xForwardedFor: options.xForwardedFor,
-      signal: ctx.init.signal,
+      signal: ctx.init.targetSignal ?? ctx.init.signal,
     });
   } catch (err) {
     exchange?.afterTargetCall(span, undefined, err, (performance.now() - startedAt) / 1000);
@@ -62,9 +62,8 @@ export async function callTarget(ctx: FlowContext, client: TargetClient, loadBal
   exchange?.afterTargetCall(span, response.statusCode, undefined, (performance.now() - startedAt) / 1000);
   ctx.target.host = response.targetHost;
   ctx.target.ip = response.targetIp;
-  const message = Message.withStream('response', response.body);
+  const message = Message.withStream('response', response.body, response.headers);
   message.statusCode = response.statusCode;
   message.reasonPhrase = response.reasonPhrase;
-  for (const [name, values] of response.headers) message.headers.set(name, values);
   ctx.setMessage('response', message);
 }

@@ -10,6 +10,7 @@ import type { DataplaneMetrics } from '../metrics/dataplane-metrics.js';
 import type { Tracing } from '../tracing/create-tracing.js';
 import type { TraceIdGenerator } from '../tracing/trace-context.js';
 import { callTarget } from './call-target.js';
+import { ExchangeAbort } from './exchange-abort.js';
 import { ExchangeContext, type ExchangeTracing } from './exchange-context.js';
 import { readClientRequest, type ClientRequestLimits } from './read-client-request.js';
 import { REQUEST_ID_HEADER, isValidRequestId, type RequestIdGenerator } from './request-ids.js';
@@ -113,7 +114,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       cells.inflight--;
       deployed.release();
     };
-    const abort = new AbortController();
+    const abort = new ExchangeAbort();
     const untrack = deployed.trackRequest(() => {
       // The revision was undeployed and its drain ceiling passed (documented outcome: 504 DrainTimeout + this log line).
       logger.warn({ api: revision.apiName, revision: revision.revision, env: environment, path: head.path, requestId }, 'drain ceiling reached: ending an in-flight request');
@@ -138,7 +139,11 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       // Apigee's messageid is the request id, so MessageLogging lines and the access log correlate.
       messageId: requestId,
       now: options.now,
-      signal: abort.signal,
+      targetSignal: abort,
+      // A real AbortSignal only when a policy asks for one (a callout).
+      get signal() {
+        return abort.signal;
+      },
       io,
       flowHooks: options.getFlowHooks?.(),
     }, observer, exchangeTracing, typeof clientHeaders.traceparent === 'string' ? clientHeaders.traceparent : undefined);

@@ -71,19 +71,38 @@ export function toTargetHeaders(headers: ParamMap, info: TargetHeaderInfo): Reco
  * Names keep the case of their first occurrence.
  */
 export function fromTargetResponseHeaders(raw: Record<string, string | string[] | undefined>): ParamMap {
-  const all = new ParamMap({ caseInsensitive: true });
+  const pairs: string[] = [];
   for (const name of Object.keys(raw)) {
     const value = raw[name];
     if (value === undefined) continue;
-    for (const v of typeof value === 'string' ? [value] : value) all.add(name, v);
+    for (const v of typeof value === 'string' ? [value] : value) pairs.push(name, v);
   }
-  const dropped = connectionNamedFields(all);
+  return fromTargetRawHeaders(pairs);
+}
+
+/** fromTargetResponseHeaders over undici's raw `[name, value, …]` pairs, in one pass (the per-request form). */
+export function fromTargetRawHeaders(raw: ReadonlyArray<string | Buffer>): ParamMap {
   const out = new ParamMap({ caseInsensitive: true });
-  for (const [name, values] of all) {
+  let connectionValues: string[] | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = String(raw[i]);
+    const value = String(raw[i + 1]);
     const key = name.toLowerCase();
-    if (HOP_BY_HOP.has(key) || dropped.has(key)) continue;
+    if (HOP_BY_HOP.has(key)) {
+      if (key === 'connection') (connectionValues ??= []).push(value);
+      continue;
+    }
     // Duplicate Content-Length values are refused by undici's parser before they get here; keep the first anyway.
-    out.set(name, key === 'content-length' ? values.slice(0, 1) : values);
+    if (key === 'content-length' && out.has(key)) continue;
+    out.add(name, value);
+  }
+  if (connectionValues) {
+    for (const value of connectionValues) {
+      for (const option of value.split(',')) {
+        const name = option.trim();
+        if (name !== '') out.delete(name);
+      }
+    }
   }
   return out;
 }

@@ -53,12 +53,11 @@ export function readClientRequest(req: IncomingMessage, limits: ClientRequestLim
   }
 
   const hasBody = headers.has('transfer-encoding') || (headers.has('content-length') && headers.get('content-length') !== '0');
-  const message = Message.withStream('request', hasBody ? req : undefined);
+  const message = Message.withStream('request', hasBody ? req : undefined, headers);
   if (!hasBody) req.resume();
   message.verb = req.method ?? 'GET';
   message.path = path;
   message.version = req.httpVersion;
-  for (const [name, values] of headers) message.headers.set(name, values);
   if (queryAt !== -1) message.setQueryString(pathAndQuery.slice(queryAt + 1));
   return { ok: true, message, path };
 }

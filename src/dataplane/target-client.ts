@@ -6,9 +6,10 @@ import type { HttpTargetConnectionConfig } from '../bundle/proxy-bundle.js';
 import type { ParamMap } from '../engine/param-map.js';
 import { TargetError, runtimeFault } from '../errors.js';
 import { classifyTargetError, isConnectFailure, toTargetError } from './classify-target-error.js';
-import { fromTargetResponseHeaders, toTargetHeaders } from './header-hygiene.js';
+import { fromTargetRawHeaders, toTargetHeaders } from './header-hygiene.js';
 import { createLoadBalancer, type LoadBalancer, type LoadBalancerMember } from './load-balancer.js';
 import { toConfiguredUrlDestination, toLoadBalancerMembers, toOriginPath, toUrlDestination, type TargetDestination } from './target-destination.js';
+import type { TargetAbortSignal } from './exchange-abort.js';
 import { createTargetPools } from './target-pools.js';
 import { parseTargetProperties } from './target-properties.js';
 import type { TargetServerDefinition } from './target-server.js';
@@ -27,7 +28,7 @@ export interface TargetRequest {
   clientHost: string;
   /** Append the client IP to X-Forwarded-For; default true. */
   xForwardedFor?: boolean;
-  signal?: AbortSignal;
+  signal?: TargetAbortSignal;
 }
 
 export interface TargetResponse {
@@ -114,7 +115,7 @@ export function createTargetClient(connection: HttpTargetConnectionConfig, deps:
     return {
       statusCode: data.statusCode,
       reasonPhrase: data.statusText ?? '',
-      headers: fromTargetResponseHeaders(toHeaderRecord(data.headers)),
+      headers: fromTargetRawHeaders(data.headers as unknown as ReadonlyArray<string | Buffer>),
       body: data.body,
       targetHost: destination.hostname,
       ...(pool.remoteAddress === undefined ? {} : { targetIp: pool.remoteAddress }),
@@ -173,27 +174,6 @@ export function createTargetClient(connection: HttpTargetConnectionConfig, deps:
       await pools.destroy();
     },
   };
-}
-
-/** undici's raw header pairs → one record entry per name (first-seen case), values in order. */
-function toHeaderRecord(raw: unknown): Record<string, string | string[]> {
-  const record: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  if (!Array.isArray(raw)) return record;
-  const nameOf = new Map<string, string>();
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = String(raw[i]);
-    const value = String(raw[i + 1]);
-    const key = name.toLowerCase();
-    const existing = nameOf.get(key);
-    if (existing === undefined) {
-      nameOf.set(key, name);
-      record[name] = value;
-    } else {
-      const previous = record[existing] as string | string[];
-      record[existing] = typeof previous === 'string' ? [previous, value] : [...previous, value];
-    }
-  }
-  return record;
 }
 
 function releaseOnClose(body: Readable, lb: LoadBalancer<TargetDestination>, member: LoadBalancerMember<TargetDestination>): void {

@@ -1,6 +1,6 @@
 // Writes a response Message to the client: hop-by-hop hygiene, exact framing, and an abort (never a clean end) when a streamed body fails.
 import type { ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Message } from '../engine/message.js';
 import { toFaultResponse, toPolicyFault } from '../engine/fault-response.js';
 import { toClientResponseHeaders } from './header-hygiene.js';
@@ -49,11 +49,31 @@ export function writeClientResponse(res: ServerResponse, response: Message, opti
     res.end(response.contentBuffer);
     return;
   }
-  pipeline(stream, res, (err) => {
-    if (!err) return;
-    // The client went away (premature close of res) or the target died mid-body. In the second case the client
-    // connection is aborted so that it sees a truncated response, never a complete-looking one.
-    options.onBodyError?.(err, (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE' ? 'client' : 'target');
-    res.destroy(err);
+  pipeToClient(stream, res, options.onBodyError);
+}
+
+/**
+ * Streams a target body to the client. Not stream.pipeline: it allocates an AbortController per call and aborts it
+ * (building a DOMException) on every normal finish, a measurable cost per request.
+ * The target dying mid-body aborts the client connection, so it sees a truncated response, never a complete-looking
+ * one; the client going away destroys the target body, which releases (or closes) its pooled connection.
+ */
+function pipeToClient(stream: Readable, res: ServerResponse, onBodyError: WriteClientResponseOptions['onBodyError']): void {
+  let settled = false;
+  const fail = (err: Error, side: 'client' | 'target'): void => {
+    if (settled) return;
+    settled = true;
+    onBodyError?.(err, side);
+    if (side === 'target') res.destroy(err);
+    else stream.destroy();
+  };
+  stream.on('error', (err: Error) => fail(err, 'target'));
+  stream.on('close', () => {
+    if (!stream.readableEnded) fail(new Error('target response body closed before its end'), 'target');
   });
+  res.on('close', () => {
+    if (!res.writableFinished) fail(Object.assign(new Error('client closed the connection'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }), 'client');
+    settled = true;
+  });
+  stream.pipe(res);
 }

@@ -1,5 +1,6 @@
 // The per-request state policies and conditions work on: messages, flow variables (computed lazily) and fault state.
 import { randomUUID } from 'node:crypto';
+import type { TargetAbortSignal } from '../dataplane/exchange-abort.js';
 import type { PolicyFault } from '../errors.js';
 import { Message } from './message.js';
 import { NOT_A_MESSAGE_VARIABLE, readMessageVariable, removeMessageVariable, writeMessageVariable } from './message-variables.js';
@@ -31,6 +32,8 @@ export interface FlowContextInit {
   readonly now: () => number;
   /** Aborted when the client goes away before the response is complete: target calls stop then. */
   readonly signal?: AbortSignal;
+  /** The same abort, as the cheaper emitter the target call uses (reading `signal` may create an AbortController). */
+  readonly targetSignal?: TargetAbortSignal;
   /** The runner's I/O, for policies that run steps themselves (FlowCallout). */
   readonly io?: FlowIo;
   /** The environment's attached flow hooks when the request arrived; undefined when none is attached. */

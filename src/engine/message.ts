@@ -19,7 +19,7 @@ export class Message {
   reasonPhrase = '';
   /** HTTP version as `1.1`. */
   version = '1.1';
-  readonly headers = new ParamMap({ caseInsensitive: true });
+  readonly headers: ParamMap;
 
   /** Set when bufferContent found the body over its limit: the connection it came on should close after the answer. */
   overflowed = false;
@@ -30,13 +30,15 @@ export class Message {
   private stream: Readable | undefined;
   private formParamsCache: ParamMap | undefined;
 
-  constructor(kind: MessageKind) {
+  /** `headers` is adopted, not copied: pass a case-insensitive map nobody else keeps changing. */
+  constructor(kind: MessageKind, headers?: ParamMap) {
     this.kind = kind;
+    this.headers = headers ?? new ParamMap({ caseInsensitive: true });
   }
 
-  /** A new message whose body is an unread stream (the client request, or a target response). */
-  static withStream(kind: MessageKind, stream: Readable | undefined): Message {
-    const message = new Message(kind);
+  /** A new message whose body is an unread stream (the client request, or a target response); `headers` is adopted. */
+  static withStream(kind: MessageKind, stream: Readable | undefined, headers?: ParamMap): Message {
+    const message = new Message(kind, headers);
     message.stream = stream;
     return message;
   }

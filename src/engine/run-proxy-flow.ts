@@ -67,28 +67,29 @@ async function selectFlow(ctx: FlowContext, flows: readonly CompiledFlow[], io: 
 
 /** PreFlow, the first matching conditional Flow and PostFlow of one side; returns the Flow chosen (its Response part runs later). */
 async function runRequestSide(ctx: FlowContext, ep: EndpointFlows, io: FlowIo): Promise<CompiledFlow | undefined> {
+  // Empty step lists are skipped without a call: each async call costs a promise, and most flows are empty.
   ctx.currentFlowName = 'PreFlow';
-  await runSteps(ctx, ep.preFlow.request, io);
+  if (ep.preFlow.request.length > 0) await runSteps(ctx, ep.preFlow.request, io);
   if (ctx.responseReady) return undefined;
-  const flow = await selectFlow(ctx, ep.flows, io);
+  const flow = ep.flows.length === 0 ? undefined : await selectFlow(ctx, ep.flows, io);
   if (flow) {
     ctx.currentFlowName = flow.name;
-    await runSteps(ctx, flow.request, io);
+    if (flow.request.length > 0) await runSteps(ctx, flow.request, io);
   }
   ctx.currentFlowName = 'PostFlow';
-  await runSteps(ctx, ep.postFlow.request, io);
+  if (ep.postFlow.request.length > 0) await runSteps(ctx, ep.postFlow.request, io);
   return flow;
 }
 
 async function runResponseSide(ctx: FlowContext, ep: EndpointFlows, flow: CompiledFlow | undefined, io: FlowIo): Promise<void> {
   ctx.currentFlowName = 'PreFlow';
-  await runSteps(ctx, ep.preFlow.response, io);
+  if (ep.preFlow.response.length > 0) await runSteps(ctx, ep.preFlow.response, io);
   if (flow) {
     ctx.currentFlowName = flow.name;
-    await runSteps(ctx, flow.response, io);
+    if (flow.response.length > 0) await runSteps(ctx, flow.response, io);
   }
   ctx.currentFlowName = 'PostFlow';
-  await runSteps(ctx, ep.postFlow.response, io);
+  if (ep.postFlow.response.length > 0) await runSteps(ctx, ep.postFlow.response, io);
 }
 
 async function runTargetEndpoint(ctx: FlowContext, te: CompiledTargetEndpoint, io: FlowIo): Promise<void> {

@@ -27,13 +27,20 @@ const revisionKeyOf = (organization: string, api: string, revision: number): str
 export function createRevisionLocks(): RevisionLocks {
   const mutex = createKeyedMutex();
   const held = new AsyncLocalStorage<HeldLocks>();
+  // On Node 20 an enabled AsyncLocalStorage turns on promise hooks for the whole process, which slows every
+  // data-plane promise: it is enabled only while a lock operation runs, and disabled when none does.
+  let running = 0;
+  const settle = (): void => {
+    if (--running === 0) held.disable();
+  };
 
   const withLock = <T>(key: string, isRevision: boolean, task: () => Promise<T>): Promise<T> => {
     const current = held.getStore();
     if (current?.keys.has(key)) return Promise.reject(new Error(`lock ${key} is already held by this operation`));
     if (!isRevision && current?.holdsRevisionLock) return Promise.reject(new Error(`lock ${key} cannot be taken while a revision lock is held`));
     const next: HeldLocks = { keys: new Set([...(current?.keys ?? []), key]), holdsRevisionLock: isRevision || (current?.holdsRevisionLock ?? false) };
-    return mutex.withLock(key, () => held.run(next, task));
+    running++;
+    return mutex.withLock(key, () => held.run(next, task)).finally(settle);
   };
 
   const locks: RevisionLocks = {
