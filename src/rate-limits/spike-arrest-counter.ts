@@ -42,6 +42,8 @@ export interface EffectiveCountState {
 
 export type SpikeArrestState = SmoothingState | EffectiveCountState;
 
+const CLOCK_RESOLUTION_MS = 1;
+
 export function consumeSpikeArrest(state: SpikeArrestState | undefined, consumption: SpikeArrestConsumption, now: number): { state: SpikeArrestState; outcome: SpikeArrestOutcome } {
   return consumption.useEffectiveCount ? consumeEffective(state, consumption, now) : consumeSmoothed(state, consumption, now);
 }
@@ -55,7 +57,9 @@ export function consumeSpikeArrest(state: SpikeArrestState | undefined, consumpt
 function consumeSmoothed(previous: SpikeArrestState | undefined, c: SpikeArrestConsumption, now: number): { state: SpikeArrestState; outcome: SpikeArrestOutcome } {
   const intervalMs = c.periodMs / c.rate;
   const state: SmoothingState = previous?.kind === 'smoothing' ? previous : { kind: 'smoothing', nextAllowedAt: now, exceed: 0, expiresAt: now };
-  const allowed = state.nextAllowedAt <= now && c.weight <= c.rate;
+  // The clock has millisecond resolution: a message may pass while the next allowed instant is inside the current
+  // millisecond, otherwise rates above 1000ps would be capped at one message per millisecond.
+  const allowed = state.nextAllowedAt < now + CLOCK_RESOLUTION_MS && c.weight <= c.rate;
   if (allowed) {
     state.nextAllowedAt = Math.min(Math.max(state.nextAllowedAt, now) + c.weight * intervalMs, now + c.periodMs);
     state.expiresAt = state.nextAllowedAt;

@@ -26,6 +26,14 @@ describe('SpikeArrest smoothing', () => {
     expect(counters.consumeSpikeArrest(scope, 'c', thirtyPerMinute, 2_000)).toMatchObject({ allowed: true, expiryTime: 4_000 });
   });
 
+  it('passes rates above 1000ps on a millisecond clock: 5000ps lets five messages through per millisecond', () => {
+    const counters = createRateLimitCounters();
+    const fast = { ...tenPerSecond, rate: 5_000 };
+    const allowed = Array.from({ length: 7 }, () => counters.consumeSpikeArrest(scope, 'c', fast, 1_000).allowed);
+    expect(allowed).toEqual([true, true, true, true, true, false, false]);
+    expect(counters.consumeSpikeArrest(scope, 'c', fast, 1_001).allowed).toBe(true);
+  });
+
   it('makes a message of weight 2 take two intervals, and counts identifiers apart', () => {
     const counters = createRateLimitCounters();
     expect(counters.consumeSpikeArrest(scope, 'c', { ...tenPerSecond, weight: 2 }, 0).allowed).toBe(true);
