@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
 import { packBundle } from './lib/pack-bundle.js';
 import { runChild } from './lib/run-child.js';
 
@@ -30,6 +31,10 @@ const dist = new URL('../dist/', import.meta.url);
  * @typedef {object} GatewaySpec
  * @property {RawConfig} config
  * @property {DeploySpec[]} [deploy]
+ * @property {string} [dataDir]  the gateway's files go under `<dataDir>/data` and stay when it closes (a restart on
+ *   the same store); absent: a temporary directory removed on close
+ * @property {string} [logFile]  log lines go to this file, through the same pino destination as `baton serve`'s
+ *   stdout (SonicBoom, asynchronous writes); absent: stderr
  */
 
 /** @typedef {import('../src/config.js').BatonConfig} BatonConfig */
@@ -83,9 +88,10 @@ async function packBundleFiles(dir, files) {
  * Creates the gateway in `dataDir` and deploys the spec's bundles; closes it again if a deploy fails.
  * @param {GatewaySpec} spec
  * @param {string} dataDir
+ * @param {import('pino').DestinationStream} destination
  * @returns {Promise<import('../src/gateway.js').Gateway>}
  */
-async function startGateway(spec, dataDir) {
+async function startGateway(spec, dataDir, destination) {
   const [{ parseConfig }, { createGateway }, { createLogger }] = await Promise.all([
     import(new URL('config.js', dist).href),
     import(new URL('gateway.js', dist).href),
@@ -97,7 +103,7 @@ async function startGateway(spec, dataDir) {
   const restorePorts = toPlaceholderPorts(raw);
   // An empty environment: BATON_* variables of the shell running the bench must not move listeners off loopback.
   const config = restorePorts(parseConfig(raw, {}, dataDir, dataDir));
-  const logger = createLogger({ level: config.logging.level, destination: process.stderr });
+  const logger = createLogger({ level: config.logging.level, destination });
   /** @type {import('../src/gateway.js').Gateway} */
   const gateway = await createGateway(config, { logger });
   try {
@@ -117,55 +123,172 @@ async function startGateway(spec, dataDir) {
 }
 
 /**
+ * @typedef {object} BulkImportMessage
+ * @property {'bulkImport'} type
+ * @property {string} [organization]  default: the first configured organization
+ * @property {Record<string, string>} files  ONE bundle, imported under every name
+ * @property {string} apiPrefix       proxies `${apiPrefix}${i}` for i in [from, to)
+ * @property {number} from
+ * @property {number} to
+ * @property {number} [concurrency]   imports in flight
+ */
+
+/**
  * @typedef {object} BulkDeployMessage
  * @property {'bulkDeploy'} type
  * @property {string} [organization]  default: the first configured organization
  * @property {string} environment
- * @property {Record<string, string>} files  ONE bundle, imported under every name
+ * @property {Record<string, string>} [files]  ONE bundle, imported under every name first; absent: `revisions` says
+ *   what a `bulkImport` imported
+ * @property {number[]} [revisions]   without `files`: the revision of `${apiPrefix}${from + k}` at index k
  * @property {string} apiPrefix       proxies `${apiPrefix}${i}` for i in [from, to)
  * @property {number} from
  * @property {number} to
  * @property {string} basePathPrefix  deployment base path `${basePathPrefix}${i}`, so the copies do not collide
  * @property {number} [concurrency]   imports in flight (deploys run one at a time in Baton anyway)
+ * @property {number} [batchSize]     deploy through `deployments.applyEnvironmentChange`, this many proxies per change
+ *   (one commit and one route swap each); absent: one `deployments.deploy` per proxy
  */
 
 /**
- * Imports and deploys many proxies in-process through the same services the management API calls
- * (`revisions.importRevision`, `deployments.deploy`), without HTTP, auth or the audit trail: at 10,000 proxies the
- * management API would take minutes. One bundle is packed once and imported under each name, so the store keeps
- * one blob; each copy is still parsed, stored, compiled and routed on its own.
+ * Imports many copies of one bundle in-process through the service the management API calls
+ * (`revisions.importRevision`), without HTTP, auth or the audit trail. The bundle is packed once and imported under
+ * each name, so the store keeps one blob; each copy is still parsed and stored on its own.
+ * @param {import('../src/gateway.js').Gateway} gateway
+ * @param {Omit<BulkImportMessage, 'type'>} message
+ */
+async function bulkImport(gateway, message) {
+  const organization = message.organization ?? gateway.config.organizations[0]?.name ?? '';
+  const bytes = await packBundle(message.files);
+  const startedAt = performance.now();
+  /** @type {number[]} */
+  const revisions = new Array(message.to - message.from);
+  let next = message.from;
+  const importSome = async () => {
+    while (next < message.to) {
+      const index = next++;
+      const revision = await gateway.revisions.importRevision({ organization, api: `${message.apiPrefix}${index}`, bytes, user: 'bench', validate: true });
+      revisions[index - message.from] = revision.revision;
+    }
+  };
+  await Promise.all(Array.from({ length: message.concurrency ?? 8 }, importSome));
+  return { imported: revisions.length, importMs: Math.round(performance.now() - startedAt), revisions };
+}
+
+/**
+ * Imports (unless given `revisions`) and deploys many proxies in-process through the services the management API
+ * calls (`revisions.importRevision`, then `deployments.deploy` per proxy or `deployments.applyEnvironmentChange` per
+ * batch), without HTTP, auth or the audit trail: at 10,000 proxies the management API would take minutes. Each copy
+ * is still compiled and routed on its own.
  * @param {import('../src/gateway.js').Gateway} gateway
  * @param {BulkDeployMessage} message
  */
 async function bulkDeploy(gateway, message) {
   const organization = message.organization ?? gateway.config.organizations[0]?.name ?? '';
-  const bytes = await packBundle(message.files);
+  let importMs = 0;
+  let revisions = message.revisions;
+  if (message.files) {
+    const imported = await bulkImport(gateway, { ...message, files: message.files });
+    importMs = imported.importMs;
+    revisions = imported.revisions;
+  }
+  if (!revisions || revisions.length !== message.to - message.from) throw new Error('bulkDeploy: give files, or one revision per proxy in revisions');
+  const items = revisions.map((revision, k) => ({ api: `${message.apiPrefix}${message.from + k}`, revision, basePath: `${message.basePathPrefix}${message.from + k}` }));
   const startedAt = performance.now();
-  let next = message.from;
-  const importOne = async () => {
-    /** @type {Array<{ api: string, index: number, revision: number }>} */
-    const imported = [];
-    while (next < message.to) {
-      const index = next++;
-      const api = `${message.apiPrefix}${index}`;
-      const revision = await gateway.revisions.importRevision({ organization, api, bytes, user: 'bench', validate: true });
-      imported.push({ api, index, revision: revision.revision });
+  const batchSize = message.batchSize;
+  if (batchSize) {
+    for (let start = 0; start < items.length; start += batchSize) {
+      await gateway.deployments.applyEnvironmentChange({
+        organization, environment: message.environment, user: 'bench',
+        changes: items.slice(start, start + batchSize).map(({ api, revision, basePath }) => ({ api, deploy: [{ revision, basePath }] })),
+      });
     }
-    return imported;
-  };
-  const imported = (await Promise.all(Array.from({ length: message.concurrency ?? 8 }, importOne))).flat();
-  const importedAt = performance.now();
-  await Promise.all(imported.map(({ api, index, revision }) => gateway.deployments.deploy({
-    organization, environment: message.environment, api, revision, basePath: `${message.basePathPrefix}${index}`, user: 'bench',
-  })));
-  const doneAt = performance.now();
-  return { deployed: imported.length, importMs: Math.round(importedAt - startedAt), deployMs: Math.round(doneAt - importedAt) };
+  } else {
+    await Promise.all(items.map(({ api, revision, basePath }) => gateway.deployments.deploy({
+      organization, environment: message.environment, api, revision, basePath, user: 'bench',
+    })));
+  }
+  return { deployed: items.length, importMs, deployMs: Math.round(performance.now() - startedAt) };
 }
 
-runChild(async (spec) => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'baton-bench-'));
-  const gateway = await startGateway(/** @type {GatewaySpec} */ (/** @type {unknown} */ (spec)), dataDir).catch(async (err) => {
-    await rm(dataDir, { recursive: true, force: true });
+/**
+ * @typedef {object} RouteLookupMessage
+ * @property {'routeLookup'} type
+ * @property {string} [organization]  default: the first configured organization
+ * @property {string} environment
+ * @property {string} virtualHost
+ * @property {string[]} paths     looked up in turn
+ * @property {number} lookups     per round
+ * @property {number} rounds      timed rounds (after WARMUP_ROUNDS untimed ones)
+ */
+
+const WARMUP_ROUNDS = 3;
+
+/**
+ * Times `RouteTable.lookup` on the environment's live routing table, the call every data-plane request makes.
+ * Reports the median and the fastest round in nanoseconds per lookup, and how many lookups found no proxy.
+ * @param {import('../src/gateway.js').Gateway} gateway
+ * @param {RouteLookupMessage} message
+ */
+function measureRouteLookup(gateway, message) {
+  const organization = message.organization ?? gateway.config.organizations[0]?.name ?? '';
+  const runtime = gateway.runtimes.get(`${organization}/${message.environment}`);
+  if (!runtime) throw new Error(`routeLookup: no environment ${organization}/${message.environment}`);
+  const table = runtime.getRouteTable();
+  const { paths, virtualHost } = message;
+  if (paths.length === 0) throw new Error('routeLookup: no paths');
+  let misses = 0;
+  /** @type {string[]} */
+  const matched = [];
+  const round = () => {
+    let found = 0;
+    const startedAt = process.hrtime.bigint();
+    for (let i = 0; i < message.lookups; i++) {
+      // Kept live, so the JIT cannot drop the call.
+      if (table.lookup(virtualHost, /** @type {string} */ (paths[i % paths.length])) !== undefined) found++;
+    }
+    const elapsedNs = Number(process.hrtime.bigint() - startedAt);
+    misses = message.lookups - found;
+    return elapsedNs / message.lookups;
+  };
+  // Untimed: lets the JIT optimize lookup for these paths before anything is timed.
+  for (let i = 0; i < WARMUP_ROUNDS; i++) round();
+  const nsPerLookup = Array.from({ length: message.rounds }, round).sort((a, b) => a - b);
+  for (const path of paths.slice(0, 3)) matched.push(table.lookup(virtualHost, path)?.target.basePath ?? '(none)');
+  const median = nsPerLookup[Math.floor(nsPerLookup.length / 2)] ?? 0;
+  return {
+    paths: paths.length,
+    lookupsPerRound: message.lookups,
+    rounds: message.rounds,
+    nsPerLookup: { median: Math.round(median * 10) / 10, min: Math.round((nsPerLookup[0] ?? 0) * 10) / 10 },
+    misses,
+    firstMatches: matched,
+  };
+}
+
+/**
+ * The answers to this child's own messages.
+ * @param {import('../src/gateway.js').Gateway} gateway
+ * @param {{ type: string } & Record<string, unknown>} message
+ */
+function answer(gateway, message) {
+  const typed = /** @type {unknown} */ (message);
+  switch (message.type) {
+    case 'bulkImport': return bulkImport(gateway, /** @type {BulkImportMessage} */ (typed));
+    case 'bulkDeploy': return bulkDeploy(gateway, /** @type {BulkDeployMessage} */ (typed));
+    case 'routeLookup': return Promise.resolve(measureRouteLookup(gateway, /** @type {RouteLookupMessage} */ (typed)));
+    default: return undefined;
+  }
+}
+
+runChild(async (raw) => {
+  const spec = /** @type {GatewaySpec} */ (/** @type {unknown} */ (raw));
+  const dataDir = spec.dataDir ?? await mkdtemp(join(tmpdir(), 'baton-bench-'));
+  const removeDataDir = () => (spec.dataDir ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
+  // pino.destination(path) is what `baton serve` gets for stdout (pino.destination(1)), pointed at a file.
+  const logFile = spec.logFile ? pino.destination(spec.logFile) : undefined;
+  const gateway = await startGateway(spec, dataDir, logFile ?? process.stderr).catch(async (err) => {
+    await removeDataDir();
     throw err;
   });
   /** @type {Record<string, string>} */
@@ -173,10 +296,11 @@ runChild(async (spec) => {
   for (const l of gateway.listeners) urls[`${l.organization}/${l.environment}/${l.virtualHost}`] = l.url;
   return {
     info: { urls, adminUrl: gateway.adminUrl, storeDir: join(dataDir, 'data', 'store') },
-    answer: (message) => (message.type === 'bulkDeploy' ? bulkDeploy(gateway, /** @type {BulkDeployMessage} */ (/** @type {unknown} */ (message))) : undefined),
+    answer: (message) => answer(gateway, message),
     close: async () => {
       await gateway.close();
-      await rm(dataDir, { recursive: true, force: true });
+      logFile?.flushSync();
+      await removeDataDir();
     },
   };
 });

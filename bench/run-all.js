@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 const benchDir = fileURLToPath(new URL('./', import.meta.url));
 
 /**
- * Every folder with a run.js (today: deploy-scale, leftover, swap-under-load, throughput), or only those named in
+ * Every folder with a run.js (today: deploy-scale, leftover, scale, swap-under-load, throughput), or only those named in
  * `BENCHMARKS` (comma-separated), which must exist.
  * @returns {Promise<string[]>} benchmark names, sorted
  */

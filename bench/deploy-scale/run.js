@@ -30,6 +30,7 @@ const knobSpecs = [
   { env: 'DEPLOYS', key: 'deploys', fallback: 100, min: 1, max: 10_000 },
   { env: 'SWAP_CYCLES', key: 'swapCycles', fallback: 1_000, min: 0, max: 100_000 },
   { env: 'LATENCY_REQUESTS', key: 'latencyRequests', fallback: 2_000, min: 10, max: 100_000 },
+  { env: 'DEPLOY_BATCH', key: 'deployBatch', fallback: 500, min: 0, max: 50_000 },
 ];
 
 const run = createBenchRun('deploy-scale');
@@ -40,11 +41,11 @@ const summary = {
   ...toRunInfo(),
   knobs: undefined,
   processes: 'management calls and data-plane requests in this process; the Baton gateway (--expose-gc) in a child process',
-  bulkLoad: 'mock proxies are imported and deployed inside the gateway process through revisions.importRevision + deployments.deploy (the services behind the management API, without HTTP, auth and audit); one bundle packed once, imported under each name, deployed at its own base path /m<i>',
+  bulkLoad: 'mock proxies are imported and deployed inside the gateway process through revisions.importRevision + deployments.applyEnvironmentChange, DEPLOY_BATCH proxies per change (0: one deployments.deploy per proxy) — the services behind the management API, without HTTP, auth and audit; one bundle packed once, imported under each name, deployed at its own base path /m<i>',
 };
 
 try {
-  const knobs = /** @type {{ scales: readonly number[], deploys: number, swapCycles: number, latencyRequests: number }} */ (
+  const knobs = /** @type {{ scales: readonly number[], deploys: number, swapCycles: number, latencyRequests: number, deployBatch: number }} */ (
     /** @type {unknown} */ (parseKnobSpecs(process.env, knobSpecs)));
   const scales = [...new Set(knobs.scales)].sort((a, b) => a - b);
   summary.knobs = { ...knobs, scales };
@@ -79,6 +80,7 @@ try {
       const bulkStartedAt = performance.now();
       const bulk = await gateway.ask({
         type: 'bulkDeploy', environment: ENVIRONMENT, files: toMockBundle('mock', '/'), apiPrefix: 'm', from: deployed, to: scale, basePathPrefix: '/m', concurrency: 8,
+        ...(knobs.deployBatch > 0 ? { batchSize: knobs.deployBatch } : {}),
       }, BULK_TIMEOUT_MS);
       if (typeof bulk.error === 'string') throw new Error(`bulk deploy to ${scale}: ${bulk.error}`);
       const bulkSeconds = Math.round((performance.now() - bulkStartedAt) / 100) / 10;

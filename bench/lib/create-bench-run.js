@@ -6,7 +6,7 @@ import { stopOnSignal } from './stop-on-signal.js';
  * @typedef {object} BenchRun
  * @property {(line: string) => void} log  progress on stderr (stdout carries only the summary)
  * @property {string[]} problems           anything here makes `ok` false and the exit code 1
- * @property {(script: string, spec: unknown, options: { name: string, nodeArgs?: string[] }) => Promise<import('./start-child.js').StartedChild>} start
+ * @property {(script: string, spec: unknown, options: { name: string, nodeArgs?: string[], readyTimeoutMs?: number }) => Promise<import('./start-child.js').StartedChild>} start
  *   starts a child that is stopped with the others on finish, SIGINT/SIGTERM or the loss of run-all
  * @property {(summary: Record<string, unknown>) => Promise<void>} finish
  *   stops every child, then prints `summary` with `problems` and `ok` and sets the exit code

@@ -1,6 +1,7 @@
 // Measures one scenario: warm-up, a measured load run, and each process's CPU time over that run.
 import { performance } from 'node:perf_hooks';
 import { runLoad } from './run-load.js';
+import { runPacedLoad } from './run-paced-load.js';
 
 /**
  * @typedef {import('./start-child.js').StartedChild} StartedChild
@@ -13,6 +14,7 @@ import { runLoad } from './run-load.js';
  * @property {string} name
  * @property {string} path  the hops, for the reader: `client → … → target`
  * @property {string} url
+ * @property {Record<string, string>} [headers]  sent with every request
  * @property {Record<string, StartedChild>} processes  child processes on the path, by role (`proxy`, `target`)
  */
 
@@ -48,19 +50,25 @@ async function readCpuUs(scenario) {
  * @param {Scenario} scenario
  * @param {import('./knobs.js').Knobs} knobs
  * @param {{ problems: string[], log: (line: string) => void }} report
+ * @param {{ overallRate?: number }} [pace]  a fixed request rate, paced evenly (run-paced-load.js), instead of as fast as answered
  * @returns {Promise<ScenarioResult>}
  */
-export async function measureScenario(scenario, knobs, report) {
-  const load = { url: scenario.url, connections: knobs.connections, pipelining: knobs.pipelining };
+export async function measureScenario(scenario, knobs, report, pace = {}) {
+  const load = { url: scenario.url, connections: knobs.connections, pipelining: knobs.pipelining, headers: scenario.headers };
+  const rate = pace.overallRate;
+  /** @param {number} durationS */
+  const runFor = (durationS) => (rate
+    ? runPacedLoad({ url: scenario.url, headers: scenario.headers, rate, durationS, connections: knobs.connections })
+    : runLoad({ ...load, durationS }));
   let warmup;
   if (knobs.warmupS > 0) {
     report.log(`${scenario.name}: warming up for ${knobs.warmupS} s`);
-    warmup = await runLoad({ ...load, durationS: knobs.warmupS });
+    warmup = await runFor(knobs.warmupS);
   }
-  report.log(`${scenario.name}: measuring for ${knobs.durationS} s`);
+  report.log(`${scenario.name}: measuring for ${knobs.durationS} s${rate ? ` at ${rate} requests/s` : ''}`);
   const cpuBefore = await readCpuUs(scenario);
   const startedAt = performance.now();
-  const measured = await runLoad({ ...load, durationS: knobs.durationS });
+  const measured = await runFor(knobs.durationS);
   const elapsedUs = (performance.now() - startedAt) * 1000;
   const cpuAfter = await readCpuUs(scenario);
   /** @type {Record<string, CpuSummary>} */

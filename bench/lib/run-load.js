@@ -13,6 +13,7 @@ const REQUEST_TIMEOUT_S = 10;
  * @property {number} pipelining
  * @property {number} durationS
  * @property {AutocannonRequest[]} [requests]  cycled through by each connection (default: GET `url`)
+ * @property {Record<string, string>} [headers] sent with every request (with `requests`, each entry's own win)
  * @property {Promise<unknown>} [until]        ends the run early once settled
  */
 
@@ -76,6 +77,7 @@ export function runLoad(options) {
       duration: options.durationS,
       timeout: REQUEST_TIMEOUT_S,
       ...(options.requests ? { requests: options.requests } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
     }, (/** @type {Error | null} */ err, /** @type {AutocannonResult} */ result) => {
       clearTimeout(watchdog);
       if (err) {

@@ -27,7 +27,8 @@ const ASK_TIMEOUT_MS = 5_000;
  * child's one-line JSON ready message. On any start-up failure the child is killed before this rejects.
  * @param {string} script absolute path
  * @param {unknown} spec
- * @param {{ name: string, nodeArgs?: string[] }} options  `nodeArgs` go before the script, e.g. `--expose-gc`
+ * @param {{ name: string, nodeArgs?: string[], readyTimeoutMs?: number }} options  `nodeArgs` go before the script,
+ *   e.g. `--expose-gc`; `readyTimeoutMs` (default 20 s) for a child that restores a large store before it is ready
  * @returns {Promise<StartedChild>}
  */
 export async function startChild(script, spec, options) {
@@ -73,7 +74,8 @@ export async function startChild(script, spec, options) {
   try {
     ready = await new Promise((resolve, reject) => {
       const lines = createInterface({ input: stdout });
-      const timer = setTimeout(() => reject(new Error(`${options.name}: not ready after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      const readyTimeoutMs = options.readyTimeoutMs ?? READY_TIMEOUT_MS;
+      const timer = setTimeout(() => reject(new Error(`${options.name}: not ready after ${readyTimeoutMs} ms`)), readyTimeoutMs);
       lines.once('line', (line) => {
         clearTimeout(timer);
         try {
