@@ -1,7 +1,7 @@
 // The shared flow JSON of the management API: the shared flow, a revision, a deployment and the deployment listings (Edge shapes).
-import { createHash } from 'node:crypto';
 import { toDeploymentServers, type DeploymentServerJson, type DeploymentState } from './to-deployment-servers.js';
-import { toResourceName, type ResourceName } from '../revisions/find-revision-file.js';
+import { toResourceName } from '../revisions/find-revision-file.js';
+import { toManifestVersion, type RevisionView } from '../revisions/to-revision-view.js';
 import type { FlowHookPoint } from '../engine/shared-flow.js';
 import type { FlowHookRecord, SharedFlowDeploymentRecord, SharedFlowRecord, SharedFlowRevisionRecord } from '../sharedflows/shared-flow-records.js';
 
@@ -21,30 +21,7 @@ export function toSharedFlowView(record: SharedFlowRecord, revisions: readonly P
 }
 
 /** The API proxy revision shape (compat §2.5.2) with Edge's shared flow values: `subType` SharedFlow, `sharedFlows` filled. */
-export interface SharedFlowRevisionView {
-  readonly basepaths: string[];
-  readonly configurationVersion: { readonly majorVersion: number; readonly minorVersion: number };
-  readonly contextInfo: string;
-  readonly createdAt: number;
-  readonly createdBy: string;
-  readonly description: string;
-  readonly displayName: string;
-  readonly entityMetaDataAsProperties: Readonly<Record<'bundle_type' | 'createdAt' | 'createdBy' | 'lastModifiedAt' | 'lastModifiedBy' | 'subType', string>>;
-  readonly lastModifiedAt: number;
-  readonly lastModifiedBy: string;
-  readonly manifestVersion: string;
-  readonly name: string;
-  readonly policies: string[];
-  readonly proxies: string[];
-  readonly resourceFiles: { readonly resourceFile: ResourceName[] };
-  readonly resources: string[];
-  readonly revision: string;
-  readonly sharedFlows: string[];
-  readonly spec: string;
-  readonly targetServers: string[];
-  readonly targets: string[];
-  readonly type: 'Application';
-}
+export type SharedFlowRevisionView = Omit<RevisionView, 'proxyEndpoints' | 'targetEndpoints'>;
 
 export function toSharedFlowRevisionView(record: SharedFlowRevisionRecord): SharedFlowRevisionView {
   return {
@@ -62,7 +39,7 @@ export function toSharedFlowRevisionView(record: SharedFlowRevisionRecord): Shar
     // Revisions of shared flows are never edited in place: last modified is when it was imported.
     lastModifiedAt: record.createdAt,
     lastModifiedBy: record.createdBy,
-    manifestVersion: `SHA-512:${createHash('sha512').update(record.sha256).digest('hex')}`,
+    manifestVersion: toManifestVersion(record.sha256),
     name: record.name,
     policies: [...record.policies],
     proxies: [],

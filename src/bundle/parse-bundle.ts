@@ -1,11 +1,12 @@
 // Turns the files of a bundle into the typed ProxyBundle: unreadable input throws, deployability problems are returned.
 import { BundleError, type BundleProblem } from '../errors.js';
 import type { PolicyRegistry } from '../policies/policy-registry.js';
+import { classifyBundleFiles, type BundleXmlFile } from './classify-bundle-files.js';
 import { parsePolicy } from './parse-policy.js';
 import { parseProxyEndpoint } from './parse-proxy-endpoint.js';
 import { parseTargetEndpoint } from './parse-target-endpoint.js';
-import { parseXml } from './parse-xml.js';
 import type { PolicyConfig, ProxyBundle, ProxyEndpointConfig, TargetEndpointConfig } from './proxy-bundle.js';
+import { readBundleXml } from './read-bundle-xml.js';
 import type { BundleFiles } from './read-bundle-zip.js';
 import { validateBundle } from './validate-bundle.js';
 import { childText, type XmlElement } from './xml-element.js';
@@ -20,36 +21,6 @@ export interface ParseBundleOptions {
   readonly registry: PolicyRegistry;
   /** The import's `name` parameter (compat §2.2 rule 1); names the synthesized root when the bundle has none. */
   readonly apiName: string;
-}
-
-interface XmlFile {
-  readonly file: string;
-  /** File name without `.xml`: the fallback name of a policy or endpoint. */
-  readonly baseName: string;
-}
-
-const isXml = (name: string): boolean => name.toLowerCase().endsWith('.xml');
-const toBaseName = (name: string): string => name.slice(0, -'.xml'.length);
-
-/** Sorts the files by role (compat §6.1); `manifests/` and unknown folders are kept in `files` but not read. */
-function classifyFiles(files: BundleFiles) {
-  const roots: XmlFile[] = [];
-  const proxies: XmlFile[] = [];
-  const targets: XmlFile[] = [];
-  const policies: XmlFile[] = [];
-  const resources = new Map<string, Uint8Array>();
-  for (const file of [...files.keys()].sort()) {
-    const segments = file.split('/');
-    const last = segments[segments.length - 1]!;
-    if (segments.length === 1 && isXml(last)) roots.push({ file, baseName: toBaseName(last) });
-    else if (segments.length === 2 && isXml(last)) {
-      const folder = segments[0] === 'proxies' ? proxies : segments[0] === 'targets' ? targets : segments[0] === 'policies' ? policies : undefined;
-      folder?.push({ file, baseName: toBaseName(last) });
-    } else if (segments.length >= 3 && segments[0] === 'resources') {
-      resources.set(`${segments[1]}://${segments.slice(2).join('/')}`, files.get(file)!);
-    }
-  }
-  return { roots, proxies, targets, policies, resources };
 }
 
 function parseRoot(root: XmlElement | undefined, file: string, problems: BundleProblem[]): Pick<ProxyBundle, 'displayName' | 'description' | 'basepaths'> {
@@ -82,22 +53,14 @@ function withRoot(files: BundleFiles, synthesizedFile: string | undefined, apiNa
 export function parseBundle(files: BundleFiles, options: ParseBundleOptions): ParsedBundle {
   const fatal: BundleProblem[] = [];
   const problems: BundleProblem[] = [];
-  const { roots, proxies, targets, policies, resources } = classifyFiles(files);
-
-  const readXml = ({ file }: XmlFile): XmlElement | undefined => {
-    try {
-      return parseXml(files.get(file)!);
-    } catch (err) {
-      fatal.push({ file, message: (err as Error).message });
-      return undefined;
-    }
-  };
+  const { roots, folders, resources } = classifyBundleFiles(files, ['proxies', 'targets', 'policies']);
+  const readXml = ({ file }: BundleXmlFile): XmlElement | undefined => readBundleXml(files, file, fatal);
   if (roots.length > 1) fatal.push({ file: roots[1]!.file, message: `more than one root XML file directly under apiproxy/: ${roots.map((r) => r.file).join(', ')}` });
   // compat §2.2 rule 3: no root file means a synthesized `<APIProxy name="{api}"/>`, which holds nothing to read.
   const rootFile = roots[0]?.file ?? `${options.apiName}.xml`;
   const rootElement = roots.length === 1 ? readXml(roots[0]!) : undefined;
 
-  const parsed = <T>(list: readonly XmlFile[], parse: (el: XmlElement, f: XmlFile) => T | undefined): T[] =>
+  const parsed = <T>(list: readonly BundleXmlFile[], parse: (el: XmlElement, f: BundleXmlFile) => T | undefined): T[] =>
     list.flatMap((f) => {
       const el = readXml(f);
       const value = el && parse(el, f);
@@ -108,11 +71,11 @@ export function parseBundle(files: BundleFiles, options: ParseBundleOptions): Pa
     problems.push({ file, message: `root element is ${el.name}, expected ${name}` });
     return false;
   };
-  const proxyEndpoints = parsed<ProxyEndpointConfig>(proxies, (el, { file, baseName }) =>
+  const proxyEndpoints = parsed<ProxyEndpointConfig>(folders.proxies, (el, { file, baseName }) =>
     expectRoot(el, file, 'ProxyEndpoint') ? parseProxyEndpoint(el, file, baseName, (message) => problems.push({ file, message })) : undefined);
-  const targetEndpoints = parsed<TargetEndpointConfig>(targets, (el, { file, baseName }) =>
+  const targetEndpoints = parsed<TargetEndpointConfig>(folders.targets, (el, { file, baseName }) =>
     expectRoot(el, file, 'TargetEndpoint') ? parseTargetEndpoint(el, file, baseName, (message) => problems.push({ file, message })) : undefined);
-  const policyConfigs = parsed<PolicyConfig>(policies, (el, { file, baseName }) => {
+  const policyConfigs = parsed<PolicyConfig>(folders.policies, (el, { file, baseName }) => {
     const result = parsePolicy(el, file, baseName, options.registry, resources);
     fatal.push(...result.fatal);
     problems.push(...result.problems);

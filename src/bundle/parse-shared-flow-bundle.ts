@@ -1,10 +1,11 @@
 // Turns the files of a shared flow bundle into the typed SharedFlowBundle, with parseBundle's split of fatal and deployability problems.
 import { BundleError, type BundleProblem } from '../errors.js';
 import type { PolicyRegistry } from '../policies/policy-registry.js';
+import { classifyBundleFiles, type BundleXmlFile } from './classify-bundle-files.js';
 import { parseSteps } from './parse-flows.js';
 import { parsePolicy } from './parse-policy.js';
-import { parseXml } from './parse-xml.js';
 import type { PolicyConfig } from './proxy-bundle.js';
+import { readBundleXml } from './read-bundle-xml.js';
 import type { BundleFiles } from './read-bundle-zip.js';
 import { toEntrySharedFlow, type SharedFlowBundle, type SharedFlowConfig } from './shared-flow-bundle.js';
 import { checkSteps, checkUniqueNames } from './validate-bundle.js';
@@ -22,31 +23,7 @@ export interface ParseSharedFlowBundleOptions {
   readonly name: string;
 }
 
-interface XmlFile {
-  readonly file: string;
-  readonly baseName: string;
-}
-
-const isXml = (name: string): boolean => name.toLowerCase().endsWith('.xml');
-
-function classifyFiles(files: BundleFiles) {
-  const roots: XmlFile[] = [];
-  const flows: XmlFile[] = [];
-  const policies: XmlFile[] = [];
-  const resources = new Map<string, Uint8Array>();
-  for (const file of [...files.keys()].sort()) {
-    const segments = file.split('/');
-    const last = segments[segments.length - 1]!;
-    const baseName = last.slice(0, -'.xml'.length);
-    if (segments.length === 1 && isXml(last)) roots.push({ file, baseName });
-    else if (segments.length === 2 && isXml(last) && segments[0] === 'sharedflows') flows.push({ file, baseName });
-    else if (segments.length === 2 && isXml(last) && segments[0] === 'policies') policies.push({ file, baseName });
-    else if (segments.length >= 3 && segments[0] === 'resources') resources.set(`${segments[1]}://${segments.slice(2).join('/')}`, files.get(file)!);
-  }
-  return { roots, flows, policies, resources };
-}
-
-function parseSharedFlow(el: XmlElement, { file, baseName }: XmlFile, problems: BundleProblem[]): SharedFlowConfig | undefined {
+function parseSharedFlow(el: XmlElement, { file, baseName }: BundleXmlFile, problems: BundleProblem[]): SharedFlowConfig | undefined {
   if (el.name !== 'SharedFlow') {
     problems.push({ file, message: `root element is ${el.name}, expected SharedFlow` });
     return undefined;
@@ -74,26 +51,19 @@ function validate(bundle: SharedFlowBundle, rootFile: string): BundleProblem[] {
 export function parseSharedFlowBundle(files: BundleFiles, options: ParseSharedFlowBundleOptions): ParsedSharedFlowBundle {
   const fatal: BundleProblem[] = [];
   const problems: BundleProblem[] = [];
-  const { roots, flows, policies, resources } = classifyFiles(files);
-  const readXml = ({ file }: XmlFile): XmlElement | undefined => {
-    try {
-      return parseXml(files.get(file)!);
-    } catch (err) {
-      fatal.push({ file, message: (err as Error).message });
-      return undefined;
-    }
-  };
+  const { roots, folders, resources } = classifyBundleFiles(files, ['sharedflows', 'policies']);
+  const readXml = ({ file }: BundleXmlFile): XmlElement | undefined => readBundleXml(files, file, fatal);
   if (roots.length > 1) fatal.push({ file: roots[1]!.file, message: `more than one root XML file directly under sharedflowbundle/: ${roots.map((r) => r.file).join(', ')}` });
   const rootFile = roots[0]?.file ?? `${options.name}.xml`;
   const root = roots.length === 1 ? readXml(roots[0]!) : undefined;
   if (root && root.name !== 'SharedFlowBundle') problems.push({ file: rootFile, message: `root element is ${root.name}, expected SharedFlowBundle` });
 
-  const sharedFlows = flows.flatMap((f) => {
+  const sharedFlows = folders.sharedflows.flatMap((f) => {
     const el = readXml(f);
     const flow = el && parseSharedFlow(el, f, problems);
     return flow ? [flow] : [];
   });
-  const policyConfigs = policies.flatMap((f): PolicyConfig[] => {
+  const policyConfigs = folders.policies.flatMap((f): PolicyConfig[] => {
     const el = readXml(f);
     if (!el) return [];
     const result = parsePolicy(el, f.file, f.baseName, options.registry, resources);

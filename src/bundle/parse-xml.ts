@@ -1,5 +1,5 @@
 // Safe XML parsing for bundle files: refuses DTDs and entities, bounds depth and size, returns an XmlElement tree.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser, XMLValidator, type X2jOptions } from 'fast-xml-parser';
 import type { XmlElement } from './xml-element.js';
 
 export interface XmlLimits {
@@ -19,7 +19,11 @@ export class XmlError extends Error {
   override name = 'XmlError';
 }
 
-const parser = new XMLParser({
+/**
+ * The parser settings every XML reader of Baton uses (bundle files, XMLToJSON payloads): ordered nodes, text kept as
+ * written, no entity or DTD processing. Each reader adds its own `maxNestedTags`.
+ */
+export const safeXmlParserOptions: Readonly<X2jOptions> = {
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -33,10 +37,11 @@ const parser = new XMLParser({
   commentPropName: false,
   removeNSPrefix: false,
   allowBooleanAttributes: false,
-  maxNestedTags: defaultXmlLimits.maxDepth + 1,
-  // A tag or attribute named __proto__, constructor or prototype makes the parser throw: such a file is refused.
+  // A tag or attribute named __proto__, constructor or prototype makes the parser throw: such a document is refused.
   onDangerousProperty: (name: string) => name,
-});
+};
+
+const parser = new XMLParser({ ...safeXmlParserOptions, maxNestedTags: defaultXmlLimits.maxDepth + 1 });
 
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 

@@ -1,18 +1,10 @@
 // The JSON a client sees for a proxy group (revisions as strings, as Edge shows them; `latest` for a following member).
 import type { ProxyGroupRecord } from './proxy-group-records.js';
-import type { ProxyGroupSettings } from './proxy-group-settings.js';
 
-export interface ProxyGroupJson {
-  readonly name: string;
-  readonly description: string;
+/** The record without its organization; member revisions as strings. */
+export type ProxyGroupJson = Omit<ProxyGroupRecord, 'organization' | 'members'> & {
   readonly members: ReadonlyArray<{ readonly api: string; readonly revision: string; readonly basePath?: string }>;
-  readonly settings: ProxyGroupSettings;
-  readonly deployDelaySeconds: number;
-  readonly createdAt: number;
-  readonly createdBy: string;
-  readonly lastModifiedAt: number;
-  readonly lastModifiedBy: string;
-}
+};
 
 export function toProxyGroupJson(group: ProxyGroupRecord): ProxyGroupJson {
   return {

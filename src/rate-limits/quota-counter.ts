@@ -75,6 +75,18 @@ function toWindow(state: QuotaState | undefined, c: QuotaConsumption, now: numbe
   }
 }
 
+function toOutcome(allowed: boolean, c: QuotaConsumption, used: number, state: QuotaState, expiryTime: number): QuotaOutcome {
+  return {
+    allowed,
+    allowCount: c.allow,
+    usedCount: used,
+    availableCount: Math.max(0, c.allow - used),
+    exceedCount: state.exceed,
+    totalExceedCount: state.totalExceed,
+    expiryTime,
+  };
+}
+
 function consumeFixed(previous: QuotaState | undefined, c: QuotaConsumption, now: number): { state: QuotaState; outcome: QuotaOutcome } {
   const window = toWindow(previous, c, now);
   const state: FixedWindowState = previous?.kind === 'fixed' && previous.type === c.type && previous.window.start === window.start && previous.window.end === window.end
@@ -86,18 +98,7 @@ function consumeFixed(previous: QuotaState | undefined, c: QuotaConsumption, now
     state.exceed += 1;
     state.totalExceed += 1;
   }
-  return {
-    state,
-    outcome: {
-      allowed,
-      allowCount: c.allow,
-      usedCount: state.used,
-      availableCount: Math.max(0, c.allow - state.used),
-      exceedCount: state.exceed,
-      totalExceedCount: state.totalExceed,
-      expiryTime: window.end,
-    },
-  };
+  return { state, outcome: toOutcome(allowed, c, state.used, state, window.end) };
 }
 
 function consumeRolling(previous: QuotaState | undefined, c: QuotaConsumption, now: number): { state: QuotaState; outcome: QuotaOutcome } {
@@ -133,16 +134,5 @@ function consumeRolling(previous: QuotaState | undefined, c: QuotaConsumption, n
     state.exceed += 1;
     state.totalExceed += 1;
   }
-  return {
-    state,
-    outcome: {
-      allowed,
-      allowCount: c.allow,
-      usedCount: used,
-      availableCount: Math.max(0, c.allow - used),
-      exceedCount: state.exceed,
-      totalExceedCount: state.totalExceed,
-      expiryTime: oldest === Infinity ? now : (oldest + 1) * bucketMs + windowMs,
-    },
-  };
+  return { state, outcome: toOutcome(allowed, c, used, state, oldest === Infinity ? now : (oldest + 1) * bucketMs + windowMs) };
 }

@@ -39,6 +39,11 @@ export interface RevisionView {
   readonly type: 'Application';
 }
 
+/** A SHA-512 derived from the stored zip's sha-256: it changes exactly when the content does. */
+export function toManifestVersion(sha256: string): string {
+  return `SHA-512:${createHash('sha512').update(sha256).digest('hex')}`;
+}
+
 const sorted = (names: readonly string[]): string[] => [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 export function toRevisionView(record: RevisionRecord, organization: string = record.organization): RevisionView {
@@ -62,8 +67,7 @@ export function toRevisionView(record: RevisionRecord, organization: string = re
     },
     lastModifiedAt: record.lastModifiedAt,
     lastModifiedBy: record.lastModifiedBy,
-    // A SHA-512 derived from the stored zip's sha-256: it changes exactly when the content does.
-    manifestVersion: `SHA-512:${createHash('sha512').update(record.sha256).digest('hex')}`,
+    manifestVersion: toManifestVersion(record.sha256),
     name: record.api,
     policies: sorted(record.policies),
     proxies: sorted(record.proxyEndpoints),

@@ -55,15 +55,9 @@ export interface SharedFlowDeployResult {
   readonly changed: boolean;
 }
 
-export interface FlowHookAttachInput {
-  readonly organization: string;
-  readonly environment: string;
-  readonly point: FlowHookPoint;
-  readonly sharedFlow: string;
-  readonly continueOnError: boolean;
-  readonly description: string;
+export type FlowHookAttachInput = Pick<FlowHookRecord, 'organization' | 'environment' | 'point' | 'sharedFlow' | 'continueOnError' | 'description'> & {
   readonly user: string;
-}
+};
 
 export interface SharedFlowService {
   /** Parses without storing: the bundle and its deployability problems (action=validate). */

@@ -1,15 +1,10 @@
 // Edge TargetServer JSON from a management request → a validated TargetServerInput; every problem is a 400 naming the field.
 import { isIP } from 'node:net';
 import { AdminError } from '../errors.js';
+import type { TargetServerRecord } from './target-server-records.js';
 
-export interface TargetServerInput {
-  readonly name: string;
-  readonly host: string;
-  readonly port: number;
-  readonly isEnabled: boolean;
-  readonly description?: string;
-  readonly ssl?: { readonly enabled: boolean; readonly ignoreValidationErrors: boolean };
-}
+/** What a client may set of a TargetServer record. */
+export type TargetServerInput = Pick<TargetServerRecord, 'name' | 'host' | 'port' | 'isEnabled' | 'description' | 'ssl'>;
 
 const FIELDS = new Set(['name', 'host', 'port', 'isEnabled', 'description', 'sSLInfo', 'protocol']);
 const SSL_FIELDS = new Set(['enabled', 'clientAuthEnabled', 'ignoreValidationErrors', 'keyStore', 'keyAlias', 'trustStore', 'ciphers', 'protocols', 'commonName']);

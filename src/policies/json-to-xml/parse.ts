@@ -1,6 +1,7 @@
 // JSONToXML at import: XML → JsonToXmlConfig; <Options> with Apigee's defaults filled in.
 import { childElements, type XmlElement } from '../../bundle/xml-element.js';
 import type { PolicyParseContext } from '../policy-type.js';
+import { parseNamespaceOptions, parseOptionText } from '../shared/parse-namespace-options.js';
 import { COMMON_POLICY_CHILDREN, parseBooleanText, reportUnknownChildren, toPolicyReport, type PolicyReport } from '../shared/policy-xml.js';
 import type { JsonToXmlOptions } from './to-xml-document.js';
 
@@ -23,13 +24,8 @@ export function parseJsonToXml(el: XmlElement, ctx: PolicyParseContext): JsonToX
   if (optionsElements.length > 1) report('<Options> appears more than once');
   const options = optionsElements[0];
   if (options) reportUnknownChildren(options, new Set(OPTION_NAMES), report);
-  const text = (name: string) => option(options, name, report);
-  const namespaceBlockName = text('NamespaceBlockName');
-  const defaultNamespaceNodeName = text('DefaultNamespaceNodeName');
-  const namespaceSeparator = text('NamespaceSeparator');
-  if (namespaceBlockName !== undefined && (defaultNamespaceNodeName === undefined || namespaceSeparator === undefined)) {
-    report('<Options>/<NamespaceBlockName> requires <DefaultNamespaceNodeName> and <NamespaceSeparator>');
-  }
+  const text = (name: string) => parseOptionText(options, name, report);
+  const { namespaceBlockName, defaultNamespaceNodeName, namespaceSeparator } = parseNamespaceOptions(options, report);
   return {
     source: childElements(el, 'Source')[0]?.text.trim() || 'message',
     outputVariable: childElements(el, 'OutputVariable')[0]?.text.trim() || undefined,
@@ -49,15 +45,6 @@ export function parseJsonToXml(el: XmlElement, ctx: PolicyParseContext): JsonToX
       omitXmlDeclaration: parseBooleanText(text('OmitXmlDeclaration'), false, '<Options>/<OmitXmlDeclaration>', report),
     },
   };
-}
-
-/** The trimmed text of an option, or undefined when absent or empty. */
-function option(options: XmlElement | undefined, name: string, report: PolicyReport): string | undefined {
-  if (!options) return undefined;
-  const elements = childElements(options, name);
-  if (elements.length > 1) report(`<Options>/<${name}> appears more than once`);
-  const value = elements[0]?.text.trim();
-  return value === '' ? undefined : value;
 }
 
 function checkName(name: string, option: string, report: PolicyReport): string {

@@ -3,9 +3,9 @@ import type { FlowContext } from '../../engine/flow-context.js';
 import type { QuotaConsumption, QuotaOutcome } from '../../rate-limits/quota-counter.js';
 import { parseTimeUnit, type TimeUnit } from '../../rate-limits/time-units.js';
 import type { CompiledPolicy, PolicyCompileContext, PolicyType } from '../policy-type.js';
-import { isContentVariable } from '../shared/is-content-variable.js';
 import { readRefText, resolveIdentifier, resolveMessageWeight, toRateLimitFault } from '../shared/rate-limit-inputs.js';
 import { parseWholeNumber, type RefOrValue } from '../shared/rate-limit-xml.js';
+import { toRateLimitPolicy } from '../shared/to-rate-limit-policy.js';
 import { parseQuota, type QuotaAllow, type QuotaConfig } from './parse.js';
 
 /** The limit for this message, and the class that chose it (when `<Class>` matched). */
@@ -75,18 +75,7 @@ export function compileQuota(config: QuotaConfig, ctx: PolicyCompileContext): Co
   };
 
   const refs = [config.allow.countRef, config.allow.classRef, config.interval?.ref, config.timeUnit?.ref, config.identifierRef, config.messageWeight?.ref];
-  return {
-    readsContent: refs.some((ref) => ref !== undefined && isContentVariable(ref)),
-    execute(flow) {
-      try {
-        check(flow);
-      } catch (err) {
-        // Apigee's fault variable: true whatever the fault.
-        flow.setVariable(`${prefix}.failed`, true);
-        throw err;
-      }
-    },
-  };
+  return toRateLimitPolicy(policyName, refs, check);
 }
 
 export const quotaPolicy: PolicyType<QuotaConfig> = {

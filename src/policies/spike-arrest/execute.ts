@@ -1,8 +1,8 @@
 // SpikeArrest per request: resolves the rate, identifier and weight, asks the environment's counters, raises SpikeArrestViolation.
 import type { FlowContext } from '../../engine/flow-context.js';
 import type { CompiledPolicy, PolicyCompileContext, PolicyType } from '../policy-type.js';
-import { isContentVariable } from '../shared/is-content-variable.js';
 import { readRefText, resolveIdentifier, resolveMessageWeight, toRateLimitFault } from '../shared/rate-limit-inputs.js';
+import { toRateLimitPolicy } from '../shared/to-rate-limit-policy.js';
 import { parseSpikeArrest, parseSpikeArrestRate, type SpikeArrestConfig, type SpikeArrestRate } from './parse.js';
 
 /** Apigee's description of a rate in its violation message (a Java `MessageRate`). */
@@ -45,19 +45,7 @@ export function compileSpikeArrest(config: SpikeArrestConfig, ctx: PolicyCompile
     if (!outcome.allowed) throw toRateLimitFault('SpikeArrestViolation', [toMessageRate(resolved, useEffectiveCount)], policyName, services.rateLimitStatus);
   };
 
-  const refs = [rate.ref, config.identifierRef, config.messageWeight?.ref];
-  return {
-    readsContent: refs.some((ref) => ref !== undefined && isContentVariable(ref)),
-    execute(flow) {
-      try {
-        check(flow);
-      } catch (err) {
-        // Apigee's fault variable: true whatever the fault.
-        flow.setVariable(`${prefix}.failed`, true);
-        throw err;
-      }
-    },
-  };
+  return toRateLimitPolicy(policyName, [rate.ref, config.identifierRef, config.messageWeight?.ref], check);
 }
 
 export const spikeArrestPolicy: PolicyType<SpikeArrestConfig> = {

@@ -1,6 +1,7 @@
 // XMLToJSON at import: XML → XmlToJsonConfig; <Options> or a documented <Format> (xml.com, yahoo, google, badgerFish) resolved to options.
 import { attr, childElements, type XmlElement } from '../../bundle/xml-element.js';
 import type { PolicyParseContext } from '../policy-type.js';
+import { parseNamespaceOptions, parseOptionText } from '../shared/parse-namespace-options.js';
 import { COMMON_POLICY_CHILDREN, parseBooleanText, reportUnknownChildren, toPolicyReport, type PolicyReport } from '../shared/policy-xml.js';
 
 export interface TreatAsArrayPath {
@@ -101,20 +102,10 @@ function parseFormat(format: string, report: PolicyReport): XmlToJsonOptions {
 function parseOptions(options: XmlElement | undefined, report: PolicyReport): XmlToJsonOptions {
   if (!options) return DEFAULT_XML_TO_JSON_OPTIONS;
   reportUnknownChildren(options, new Set(OPTION_NAMES), report);
-  const text = (name: string): string | undefined => {
-    const elements = childElements(options, name);
-    if (elements.length > 1) report(`<Options>/<${name}> appears more than once`);
-    const value = elements[0]?.text.trim();
-    return value === '' ? undefined : value;
-  };
+  const text = (name: string): string | undefined => parseOptionText(options, name, report);
   const flag = (name: string, fallback: boolean) => parseBooleanText(text(name), fallback, `<Options>/<${name}>`, report);
   const defaults = DEFAULT_XML_TO_JSON_OPTIONS;
-  const namespaceBlockName = text('NamespaceBlockName');
-  const defaultNamespaceNodeName = text('DefaultNamespaceNodeName');
-  const namespaceSeparator = text('NamespaceSeparator');
-  if (namespaceBlockName !== undefined && (defaultNamespaceNodeName === undefined || namespaceSeparator === undefined)) {
-    report('<Options>/<NamespaceBlockName> requires <DefaultNamespaceNodeName> and <NamespaceSeparator>');
-  }
+  const { namespaceBlockName, defaultNamespaceNodeName, namespaceSeparator } = parseNamespaceOptions(options, report);
   return {
     recognizeNumber: flag('RecognizeNumber', defaults.recognizeNumber),
     recognizeBoolean: flag('RecognizeBoolean', defaults.recognizeBoolean),

@@ -1,6 +1,6 @@
 // XML text → JSON text with Apigee's XMLToJSON options. DTDs are refused and nesting is bounded before any conversion.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { decodeEntities } from '../../bundle/parse-xml.js';
+import { decodeEntities, safeXmlParserOptions } from '../../bundle/parse-xml.js';
 import type { XmlToJsonOptions } from './parse.js';
 
 /** Deepest element nesting converted; deeper documents are refused (the conversion recurses per level). */
@@ -19,23 +19,7 @@ class JsonNumber {
 type JsonValue = null | boolean | string | JsonNumber | JsonValue[] | { [key: string]: JsonValue };
 type JsonObject = { [key: string]: JsonValue };
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  // Entities are decoded by decodeEntities: only the predefined ones and character references exist.
-  processEntities: false,
-  htmlEntities: false,
-  cdataPropName: '#cdata',
-  commentPropName: false,
-  removeNSPrefix: false,
-  allowBooleanAttributes: false,
-  maxNestedTags: MAX_XML_TO_JSON_DEPTH,
-  onDangerousProperty: (name: string) => name,
-});
+const parser = new XMLParser({ ...safeXmlParserOptions, maxNestedTags: MAX_XML_TO_JSON_DEPTH });
 
 const NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 
