@@ -237,6 +237,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
         source: replication,
         logger,
         applyTimeoutMs: deps.workers.applyTimeoutMs ?? defaultApplyTimeoutMs,
+        afterForwardedCommit: (ops) => policyRuntime.kvms.refresh(ops),
         stopTimeoutMs: config.timeouts.shutdownGraceMs + config.timeouts.drainCeilingMs + 5_000,
       });
       pool = started;

@@ -17,7 +17,9 @@ import type { PolicyRegistry } from '../policies/policy-registry.js';
 import { REVISIONS } from '../revisions/revision-records.js';
 import { createRevisionService } from '../revisions/revision-service.js';
 import { createSharedFlowService } from '../sharedflows/create-shared-flow-service.js';
+import { FLOW_HOOKS, SHARED_FLOW_DEPLOYMENTS } from '../sharedflows/shared-flow-records.js';
 import { createTargetServerRegistry } from '../target-servers/create-target-server-registry.js';
+import { TARGET_SERVERS, type TargetServerRecord } from '../target-servers/target-server-records.js';
 import { ensureSelfSignedCertificate } from '../tls/ensure-self-signed-certificate.js';
 import { createTracing } from '../tracing/create-tracing.js';
 import type { ReplicaStore } from './create-replica-store.js';
@@ -119,6 +121,20 @@ export async function createWorkerGateway(config: BatonConfig, deps: WorkerGatew
     const applyNow = async (batch: OpBatch): Promise<void> => {
       if (!store.apply(batch)) return;
       const touched = new Set(batch.ops.map((op) => op.collection));
+      // Indexes that follow record by record: API keys (developers, apps, products), KVMs, TargetServers.
+      policyRuntime.apiKeys.refresh(batch.ops);
+      policyRuntime.kvms.refresh(batch.ops);
+      for (const op of batch.ops) {
+        if (op.collection !== TARGET_SERVERS) continue;
+        const [organization, environment, ...name] = op.key.split('/');
+        if (organization === undefined || environment === undefined) continue;
+        targetServerRegistry.apply(store.get<TargetServerRecord>(TARGET_SERVERS, op.key) ?? null, { organization, environment, name: name.join('/') });
+      }
+      // Shared flows before proxies, as at start-up: a proxy's FlowCallout compiles only against a deployed shared flow.
+      if (touched.has(SHARED_FLOW_DEPLOYMENTS) || touched.has(FLOW_HOOKS)) {
+        const result = await sharedFlows.reconcile();
+        for (const f of result.failed) logger.error({ sharedFlow: f.record.name, revision: f.record.revision, env: f.record.environment, reason: f.reason }, 'a shared flow deployment could not be applied in this worker');
+      }
       if (touched.has(REVISIONS)) await reconciler.reconcile();
       else if (touched.has(DEPLOYMENTS)) await reconciler.reconcile(toDeploymentEnvironments(batch.ops.filter((op) => op.collection === DEPLOYMENTS).map((op) => op.key)));
     };

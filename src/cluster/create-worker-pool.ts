@@ -3,6 +3,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { BatonConfig } from '../config.js';
 import type { ListenerInfo } from '../create-environment-listeners.js';
+import type { StoreOp } from '../store/store.js';
 import type { ReplicationSource } from './create-replication-source.js';
 import type { OpBatch } from './store-replication.js';
 import { isBatonMessage, type ToPrimaryMessage, type ToWorkerMessage } from './worker-messages.js';
@@ -17,6 +18,8 @@ export interface WorkerPoolOptions {
   readonly logger: Logger;
   /** Longest a commit waits for a worker to apply it; a worker slower than that is killed and replaced. */
   readonly applyTimeoutMs: number;
+  /** A worker's commit (a KeyValueMapOperations Put) is durable: the primary's own indexes take it in here. */
+  readonly afterForwardedCommit?: (ops: readonly StoreOp[]) => void;
   /** Longest a worker takes to stop after being told; then it is killed. */
   readonly stopTimeoutMs: number;
 }
@@ -117,7 +120,10 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
         return;
       case 'baton:commit':
         source.commitWithSeq(message.ops).then(
-          (seq) => send(member, { type: 'baton:commit-result', id: message.id, seq }),
+          (seq) => {
+            options.afterForwardedCommit?.(message.ops);
+            send(member, { type: 'baton:commit-result', id: message.id, seq });
+          },
           (err: unknown) => {
             const code = (err as { code?: unknown }).code;
             send(member, { type: 'baton:commit-result', id: message.id, error: { code: typeof code === 'string' ? code as 'io' : 'io', message: (err as Error).message } });

@@ -1,25 +1,13 @@
 // `workers: 2`: a deploy over the admin API is live in both data-plane workers before it is acknowledged, and a swap under load loses nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { buildWorkerEntry, type BuiltWorkerEntry } from '../../helpers/build-worker-entry.js';
+import { getOnFreshConnection } from '../../helpers/fresh-connection.js';
 import { deployRevisionOverHttp, importRevisionOverHttp } from '../../helpers/deploy-over-http.js';
 import { startLoad } from '../../helpers/start-load.js';
 import { startTarget, type StartedTarget } from '../../helpers/start-target.js';
 import type { TestGateway } from '../../helpers/start-gateway.js';
 import { packSwapProxy, startSwapGateway, SWAP_API, SWAP_BASE_PATH } from '../swap/swap-fixture.js';
-
-/** One request on a connection of its own (Connection: close): the cluster hands each new connection to the next worker. */
-function getOnFreshConnection(url: string): Promise<{ status: number; revision: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, revision: res.headers['x-baton-revision'] as string | undefined }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 interface MetricJson {
   name: string;
@@ -64,7 +52,7 @@ describe('deploys with two data-plane workers', () => {
     // Straight after the answer, on new connections (round-robin over the workers): every one sees the revision.
     const answers = await Promise.all(Array.from({ length: 8 }, () => getOnFreshConnection(`${gateway.url()}${SWAP_BASE_PATH}/x`)));
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
-    expect(new Set(answers.map((a) => a.revision))).toEqual(new Set([`${SWAP_API}/${revision}`]));
+    expect(new Set(answers.map((a) => a.headers['x-baton-revision']))).toEqual(new Set([`${SWAP_API}/${revision}`]));
     const counts = await requestsPerWorker(gateway, revision);
     expect(counts).toHaveLength(2);
     for (const count of counts) expect(count).toBeGreaterThan(0);
@@ -72,7 +60,7 @@ describe('deploys with two data-plane workers', () => {
   });
 
   it('a swap under load answers every request 2xx, and every request sent after the deploy returned gets the new revision', async () => {
-    const before = Number((await getOnFreshConnection(`${gateway.url()}${SWAP_BASE_PATH}/x`)).revision?.split('/')[1]);
+    const before = Number(String((await getOnFreshConnection(`${gateway.url()}${SWAP_BASE_PATH}/x`)).headers['x-baton-revision']).split('/')[1]);
     const load = startLoad({ origin: gateway.url(), request: { path: `${SWAP_BASE_PATH}/load` }, connections: 6, maxDurationMs: 20_000 });
     // Load reaches both workers before the swap.
     await load.waitFor((r) => r.status === 200);
