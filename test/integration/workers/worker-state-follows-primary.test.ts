@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkerEntry, type BuiltWorkerEntry } from '../../helpers/build-worker-entry.js';
 import { getOnFreshConnections } from '../../helpers/fresh-connection.js';
 import { packProxy } from '../../helpers/pack-proxy.js';
+import { importAndDeploySharedFlow, packSharedFlow, setHeaderPolicy } from '../shared-flow-fixtures.js';
 import { startGateway, type TestGateway } from '../../helpers/start-gateway.js';
 
 const kvms = '/v1/organizations/demo/environments/test/keyvaluemaps';
@@ -84,5 +85,19 @@ describe('worker state follows the primary', () => {
     expect((await getOnFreshConnections(`${gw.url()}/keyed?apikey=${key}`, 4)).map((a) => a.status)).toEqual([200, 200, 200, 200]);
     expect((await gw.admin.post(`/v1/o/demo/developers/ann@example.com/apps/app/keys/${key}`, { query: { action: 'revoke' } })).status).toBe(204);
     expect((await getOnFreshConnections(`${gw.url()}/keyed?apikey=${key}`, 4)).map((a) => a.status)).toEqual([401, 401, 401, 401]);
+  });
+
+  it('shared flows: a flow hook attached, its shared flow redeployed, then detached, each live in every worker', async () => {
+    const hook = '/v1/organizations/demo/environments/test/flowhooks/PostProxyFlowHook';
+    const stamp = (value: string) => packSharedFlow('stamp', { steps: ['AM-Stamp'], policies: { 'AM-Stamp': setHeaderPolicy('AM-Stamp', 'x-stamp', value) } });
+    await importAndDeploySharedFlow(gw.admin, 'stamp', await stamp('one'));
+    const attached = await gw.admin.put(hook, { json: { sharedFlow: 'stamp' } });
+    expect(attached.status, attached.text()).toBe(200);
+    const stamps = async () => (await getOnFreshConnections(`${gw.url()}/kvm/get?key=none`, 4)).map((a) => a.headers['x-stamp']);
+    expect(await stamps()).toEqual(['one', 'one', 'one', 'one']);
+    await importAndDeploySharedFlow(gw.admin, 'stamp', await stamp('two'), { override: true });
+    expect(await stamps()).toEqual(['two', 'two', 'two', 'two']);
+    expect((await gw.admin.delete(hook)).status).toBe(200);
+    expect(await stamps()).toEqual([undefined, undefined, undefined, undefined]);
   });
 });
