@@ -121,6 +121,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
       leftoverRevisions: () => deployments.countLeftovers(),
       deployedRevisions: () => new Map([...runtimes].map(([key, runtime]) => [key, runtime.deployed.size])),
       drainingRevisions: () => deployments.countDraining(),
+      ...(deps.workers && deps.workers.count > 1 ? { workers: () => pool?.collectMetrics() ?? Promise.resolve([]) } : {}),
     });
     const timedStore = toTimedStore(deps.store ?? await createFileStore(join(config.dataDir, 'store'), { logger }), metrics.store.observeWrite);
     // Clustered: every commit resolves only once each worker applied it, so an acknowledged change is live everywhere.
@@ -199,7 +200,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
     logger.info({ url: admin.url }, 'admin API listening');
     let metricsServer: MetricsServer | undefined;
     if (config.metrics?.port !== undefined) {
-      const server = await createMetricsServer({ host: config.metrics.host, port: config.metrics.port, registry: metrics.registry });
+      const server = await createMetricsServer({ host: config.metrics.host, port: config.metrics.port, registry: metrics.registry, render: () => metrics.render() });
       closers.push(() => server.close());
       metricsServer = server;
     }

@@ -59,6 +59,15 @@ describe('deploys with two data-plane workers', () => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(8);
   });
 
+  it("the admin port's /metrics sums the workers' registries", async () => {
+    const counts = await requestsPerWorker(gateway, 1);
+    const text = (await gateway.admin.get('/metrics')).text();
+    const line = text.split('\n').find((l) => l.startsWith('baton_requests_total{') && l.includes('proxy="swap"') && l.includes('revision="1"') && l.includes('status_class="2xx"'));
+    expect(line, text.slice(0, 2000)).toBeDefined();
+    expect(Number(line!.split(' ').at(-1))).toBe(counts.reduce((a, b) => a + b, 0));
+    expect(counts.every((c) => c > 0)).toBe(true);
+  });
+
   it('a swap under load answers every request 2xx, and every request sent after the deploy returned gets the new revision', async () => {
     const before = Number(String((await getOnFreshConnection(`${gateway.url()}${SWAP_BASE_PATH}/x`)).headers['x-baton-revision']).split('/')[1]);
     const load = startLoad({ origin: gateway.url(), request: { path: `${SWAP_BASE_PATH}/load` }, connections: 6, maxDurationMs: 20_000 });
