@@ -83,7 +83,7 @@ export interface Gateway {
   readonly runtimes: ReadonlyMap<string, EnvironmentRuntime>;
   readonly listeners: readonly ListenerInfo[];
   /** The data-plane workers, when they run in their own processes (`workers.count` above 1). */
-  readonly workers: Pick<WorkerPool, 'pids' | 'problems' | 'collectMetrics'> | undefined;
+  readonly workers: Pick<WorkerPool, 'pids' | 'problems' | 'collectMetrics' | 'whenReplaced'> | undefined;
   readonly adminUrl: string;
   /** The metrics port's URL, when `metrics.port` is configured. */
   readonly metricsUrl: string | undefined;

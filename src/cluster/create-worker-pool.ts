@@ -35,6 +35,8 @@ export interface WorkerPool {
   problems(): string[];
   /** The process ids of the live workers (tests). */
   pids(): number[];
+  /** Resolves with the new process id once the worker `pid` has been replaced by a ready one (tests, operators' tools). */
+  whenReplaced(pid: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,8 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
   let nextMetricsId = 1;
   const metricsWaiters = new Map<number, (metrics: unknown) => void>();
   let startup: { resolve(): void; reject(err: Error): void; pending: number } | undefined;
+  /** By slot: resolved when a worker other than `pid` is ready there. */
+  const replacedWaiters = new Map<number, Array<{ pid: number; resolve(pid: number): void }>>();
 
   const send = (member: Member, message: ToWorkerMessage): void => {
     if (member.worker.isConnected()) member.worker.send(message);
@@ -110,6 +114,10 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
         for (const problem of message.problems) logger.error({ worker: member.slot, problem }, 'worker start-up problem');
         logger.info({ worker: member.slot, pid: member.worker.process.pid }, 'data-plane worker ready');
         if (startup && --startup.pending === 0) startup.resolve();
+        for (const waiter of replacedWaiters.get(member.slot)?.splice(0) ?? []) {
+          if (waiter.pid !== member.worker.process.pid) waiter.resolve(member.worker.process.pid ?? 0);
+          else replacedWaiters.get(member.slot)?.push(waiter);
+        }
         return;
       case 'baton:failed':
         logger.error({ worker: member.slot, reason: message.message }, 'data-plane worker could not start');
@@ -217,6 +225,15 @@ export async function startWorkerPool(options: WorkerPoolOptions): Promise<Worke
       return results.filter((r) => r !== undefined);
     },
     problems: () => [...restarting].map((slot) => `data-plane worker ${slot} is restarting`),
+    whenReplaced(pid) {
+      const slot = [...members.values()].find((m) => m.worker.process.pid === pid)?.slot;
+      if (slot === undefined) return Promise.reject(new Error(`no live worker has pid ${pid}`));
+      return new Promise((resolve) => {
+        const list = replacedWaiters.get(slot) ?? [];
+        list.push({ pid, resolve });
+        replacedWaiters.set(slot, list);
+      });
+    },
     pids: () => [...members.values()].map((m) => m.worker.process.pid).filter((pid): pid is number => pid !== undefined),
     close: stopAll,
   };

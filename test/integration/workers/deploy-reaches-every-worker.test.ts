@@ -87,4 +87,22 @@ describe('deploys with two data-plane workers', () => {
     for (const count of counts) expect(count).toBeGreaterThan(0);
     expect(performance.now()).toBeGreaterThan(returnedAtMs);
   });
+
+  it('a worker that dies is replaced from a fresh snapshot, and the next deploy reaches it too', async () => {
+    const [victim, survivor] = gateway.gateway.workers!.pids() as [number, number];
+    const replaced = gateway.gateway.workers!.whenReplaced(victim);
+    process.kill(victim, 'SIGKILL');
+    const replacement = await replaced;
+    expect(gateway.gateway.workers!.pids().sort()).toEqual([survivor, replacement].sort());
+    expect(gateway.gateway.workers!.pids()).toContain(survivor);
+    expect((await gateway.admin.get('/readyz')).status).toBe(200);
+    const current = String((await getOnFreshConnection(`${gateway.url()}${SWAP_BASE_PATH}/x`)).headers['x-baton-revision']);
+    const answersBefore = await Promise.all(Array.from({ length: 4 }, () => getOnFreshConnection(`${gateway.url()}${SWAP_BASE_PATH}/x`)));
+    expect(new Set(answersBefore.map((a) => a.headers['x-baton-revision']))).toEqual(new Set([current]));
+    const next = await importRevisionOverHttp(gateway.admin, SWAP_API, await packSwapProxy({ targetUrl: target.url, headerValue: 'after-crash' }));
+    await deployRevisionOverHttp(gateway.admin, SWAP_API, next);
+    const answers = await Promise.all(Array.from({ length: 4 }, () => getOnFreshConnection(`${gateway.url()}${SWAP_BASE_PATH}/x`)));
+    expect(new Set(answers.map((a) => a.headers['x-baton-revision']))).toEqual(new Set([`${SWAP_API}/${next}`]));
+    for (const count of await requestsPerWorker(gateway, next)) expect(count).toBeGreaterThan(0);
+  });
 });
