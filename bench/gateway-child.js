@@ -33,6 +33,7 @@ const dist = new URL('../dist/', import.meta.url);
  * @property {DeploySpec[]} [deploy]
  * @property {string} [dataDir]  the gateway's files go under `<dataDir>/data` and stay when it closes (a restart on
  *   the same store); absent: a temporary directory removed on close
+ * @property {number} [workers]  data-plane worker processes (`baton serve --workers`); absent or 1: none
  * @property {string} [logFile]  log lines go to this file, through the same pino destination as `baton serve`'s
  *   stdout (SonicBoom, asynchronous writes); absent: stderr
  */
@@ -105,7 +106,7 @@ async function startGateway(spec, dataDir, destination) {
   const config = restorePorts(parseConfig(raw, {}, dataDir, dataDir));
   const logger = createLogger({ level: config.logging.level, destination });
   /** @type {import('../src/gateway.js').Gateway} */
-  const gateway = await createGateway(config, { logger });
+  const gateway = await createGateway(config, { logger, ...((spec.workers ?? 1) > 1 ? { workers: { count: spec.workers } } : {}) });
   try {
     for (const [index, item] of (spec.deploy ?? []).entries()) {
       const organization = item.organization ?? config.organizations[0]?.name ?? '';

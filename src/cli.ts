@@ -9,6 +9,7 @@ import type { ParseBundleOptions, ParsedBundle } from './bundle/parse-bundle.js'
 import type { BundleFiles } from './bundle/read-bundle-zip.js';
 import { loadConfig, type BatonConfig } from './config.js';
 import { BundleError, ConfigError } from './errors.js';
+import type { ServeOptions } from './main.js';
 import type { PolicyRegistry } from './policies/policy-registry.js';
 
 export interface CliIo {
@@ -28,15 +29,15 @@ export interface BundleTools {
 }
 
 export interface CliDeps {
-  runServe(config: BatonConfig): Promise<void>;
+  runServe(config: BatonConfig, options: ServeOptions): Promise<void>;
   loadBundleTools(): Promise<BundleTools>;
 }
 
 // Loaded on demand: `baton --help` should not pay for the gateway or every policy type.
 export const defaultCliDeps: CliDeps = {
-  async runServe(config) {
+  async runServe(config, options) {
     const { runServe } = await import('./main.js');
-    await runServe(config);
+    await runServe(config, options);
   },
   async loadBundleTools() {
     const [dir, zip, parse, pack, registry] = await Promise.all([
@@ -57,7 +58,9 @@ export const defaultCliDeps: CliDeps = {
 };
 
 const usage = `Usage:
-  baton serve [--config <file>] [--data-dir <dir>]   run the gateway (admin API and data plane)
+  baton serve [--config <file>] [--data-dir <dir>] [--workers <n>]
+                                                      run the gateway (admin API and data plane); --workers 2+
+                                                      runs the data plane in n processes sharing the listeners
   baton bundle validate <dir|zip> [--name <api>]      check an API proxy bundle; exit 1 on any problem
   baton bundle pack <dir> -o <zip>                    zip a bundle folder for import
   baton rollout --management <url> --org <org> --env <env> --api <api> --revision <n> --target <url> [options]
@@ -106,13 +109,24 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
 }
 
 export async function runServeCommand(args: readonly string[], io: CliIo, deps: CliDeps): Promise<number> {
-  const { values } = parseCommandArgs(args, { config: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 0);
+  const { values } = parseCommandArgs(args, { config: { type: 'string' }, 'data-dir': { type: 'string' }, workers: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 0);
   if (values.help) return printUsage(io);
+  const workers = toWorkerCount(values.workers);
   // --data-dir wins over BATON_DATA_DIR and the file: passing it as the variable keeps one validated path.
   const env = typeof values['data-dir'] === 'string' ? { ...io.env, BATON_DATA_DIR: values['data-dir'] } : io.env;
   const config = await loadConfig({ ...(typeof values.config === 'string' ? { configPath: values.config } : {}), env, cwd: io.cwd });
-  await deps.runServe(config);
+  await deps.runServe(config, { workers });
   return 0;
+}
+
+const maxWorkers = 64;
+
+/** `--workers`: an integer 1-64, default 1. */
+function toWorkerCount(raw: string | boolean | undefined): number {
+  if (raw === undefined) return 1;
+  const count = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(count) || count < 1 || count > maxWorkers) throw new UsageError(`--workers: expected an integer 1-${maxWorkers}, got "${String(raw)}"`);
+  return count;
 }
 
 export async function runBundleValidate(args: readonly string[], io: CliIo, deps: CliDeps): Promise<number> {

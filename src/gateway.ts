@@ -1,8 +1,8 @@
 // createGateway wires store, revisions, deployments, environment listeners and the admin port; returns { close() }.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import type { BatonConfig, EnvironmentConfig, OrganizationConfig, VirtualHostConfig } from './config.js';
+import type { BatonConfig, EnvironmentConfig, OrganizationConfig } from './config.js';
 import type { AccessService } from './access/access-service.js';
 import { createAccessService } from './access/create-access-service.js';
 import type { AdminDeps } from './admin/admin-deps.js';
@@ -10,8 +10,10 @@ import { createAdminServer, type AdminServer } from './admin/create-admin-server
 import { allAdminRoutes } from './admin/all-admin-routes.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { createAuditLog } from './audit/create-audit-log.js';
-import { createListener, type Listener, type ListenerTls } from './dataplane/create-listener.js';
-import { createRequestHandler } from './dataplane/handle-request.js';
+import { createReplicationSource } from './cluster/create-replication-source.js';
+import { startWorkerPool, type WorkerPool } from './cluster/create-worker-pool.js';
+import { createEnvironmentListeners, type ListenerInfo } from './create-environment-listeners.js';
+import type { Listener } from './dataplane/create-listener.js';
 import { createTargetClient } from './dataplane/target-client.js';
 import { createDeploymentService } from './deployments/create-deployment-service.js';
 import type { DeploymentService } from './deployments/deployment-service.js';
@@ -22,9 +24,7 @@ import { loadMasterKey } from './developers/load-master-key.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
 import { createMetricsServer, type MetricsServer } from './metrics/create-metrics-server.js';
 import { toCountedPolicyRegistry } from './metrics/policy-metrics.js';
-import { RequestIdGenerator } from './dataplane/request-ids.js';
 import { createTracing } from './tracing/create-tracing.js';
-import { TraceIdGenerator } from './tracing/trace-context.js';
 import { toTimedStore } from './store/to-timed-store.js';
 import { createPolicyRuntime } from './create-policy-runtime.js';
 import { createDefaultPolicyRegistry } from './policies/default-policy-registry.js';
@@ -41,21 +41,32 @@ import { createTargetServerService } from './target-servers/target-server-servic
 import type { Store } from './store/store.js';
 import { ensureSelfSignedCertificate } from './tls/ensure-self-signed-certificate.js';
 
+export type { ListenerInfo } from './create-environment-listeners.js';
+
 export interface GatewayDeps {
   readonly logger: Logger;
   readonly now?: () => number;
   readonly registry?: PolicyRegistry;
   /** Replaces the embedded file store (tests, or a shared database later). */
   readonly store?: Store;
+  /**
+   * More than one: this process keeps the control plane (store, admin port, every service) and the data plane runs
+   * in `count` cluster workers sharing the listeners, each following the store through replication (cluster/).
+   */
+  readonly workers?: WorkerOptions;
 }
 
-export interface ListenerInfo {
-  readonly organization: string;
-  readonly environment: string;
-  readonly virtualHost: string;
-  readonly port: number;
-  readonly url: string;
+export interface WorkerOptions {
+  readonly count: number;
+  /** The worker entry module; default dist/cluster/worker-main.js beside this file. */
+  readonly exec?: string;
+  readonly execArgv?: readonly string[];
+  /** Longest a change waits for a worker to apply it before that worker is replaced (default 30 s). */
+  readonly applyTimeoutMs?: number;
 }
+
+const defaultApplyTimeoutMs = 30_000;
+
 
 export interface Gateway {
   readonly config: BatonConfig;
@@ -71,6 +82,8 @@ export interface Gateway {
   readonly metrics: Metrics;
   readonly runtimes: ReadonlyMap<string, EnvironmentRuntime>;
   readonly listeners: readonly ListenerInfo[];
+  /** The data-plane workers, when they run in their own processes (`workers.count` above 1). */
+  readonly workers: Pick<WorkerPool, 'pids' | 'problems' | 'collectMetrics' | 'whenReplaced'> | undefined;
   readonly adminUrl: string;
   /** The metrics port's URL, when `metrics.port` is configured. */
   readonly metricsUrl: string | undefined;
@@ -83,22 +96,6 @@ export interface Gateway {
   readonly sampleApiKey: string | undefined;
   /** Stops accepting, lets in-flight requests finish up to the configured grace, closes pools and the store. */
   close(): Promise<void>;
-}
-
-async function loadTls(vhost: VirtualHostConfig, config: BatonConfig, selfSigned: { certFile: string; keyFile: string } | undefined): Promise<ListenerTls | undefined> {
-  const tls = vhost.tls;
-  if (!tls) return undefined;
-  const certFile = tls.selfSigned ? selfSigned?.certFile : tls.certFile;
-  const keyFile = tls.selfSigned ? selfSigned?.keyFile : tls.keyFile;
-  if (!certFile || !keyFile) throw new Error(`virtual host ${vhost.name}: no certificate`);
-  return {
-    cert: await readFile(certFile),
-    key: await readFile(keyFile),
-    ca: tls.caFile ? await readFile(tls.caFile) : undefined,
-    clientAuth: tls.clientAuth,
-    ciphers: tls.ciphers,
-    minVersion: tls.minVersion,
-  };
 }
 
 export async function createGateway(config: BatonConfig, deps: GatewayDeps): Promise<Gateway> {
@@ -124,8 +121,15 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
       leftoverRevisions: () => deployments.countLeftovers(),
       deployedRevisions: () => new Map([...runtimes].map(([key, runtime]) => [key, runtime.deployed.size])),
       drainingRevisions: () => deployments.countDraining(),
+      ...(deps.workers && deps.workers.count > 1 ? { workers: () => pool?.collectMetrics() ?? Promise.resolve([]) } : {}),
     });
-    const store = toTimedStore(deps.store ?? await createFileStore(join(config.dataDir, 'store'), { logger }), metrics.store.observeWrite);
+    const timedStore = toTimedStore(deps.store ?? await createFileStore(join(config.dataDir, 'store'), { logger }), metrics.store.observeWrite);
+    // Clustered: every commit resolves only once each worker applied it, so an acknowledged change is live everywhere.
+    let pool: WorkerPool | undefined;
+    const replication = deps.workers && deps.workers.count > 1
+      ? createReplicationSource(timedStore, (batch) => pool?.publish(batch) ?? Promise.resolve())
+      : undefined;
+    const store = replication?.store ?? timedStore;
     if (!deps.store) closers.push(() => store.close());
     const freshStore = store.list('apis').length === 0 && store.get('meta', 'samples') === undefined;
 
@@ -185,7 +189,10 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
       host: config.admin.host,
       port: config.admin.port,
       bodyLimitBytes: config.limits.maxBundleBytes,
-      readiness: () => ({ ready: phase === 'ready', phase, problems: [...store.health().problems, ...restoreProblems] }),
+      readiness: () => {
+        const workerProblems = pool?.problems() ?? [];
+        return { ready: phase === 'ready' && workerProblems.length === 0, phase, problems: [...store.health().problems, ...restoreProblems, ...workerProblems] };
+      },
       deps: adminDeps,
       routes: allAdminRoutes,
     });
@@ -193,7 +200,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
     logger.info({ url: admin.url }, 'admin API listening');
     let metricsServer: MetricsServer | undefined;
     if (config.metrics?.port !== undefined) {
-      const server = await createMetricsServer({ host: config.metrics.host, port: config.metrics.port, registry: metrics.registry });
+      const server = await createMetricsServer({ host: config.metrics.host, port: config.metrics.port, registry: metrics.registry, render: () => metrics.render() });
       closers.push(() => server.close());
       metricsServer = server;
     }
@@ -222,47 +229,29 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
     const selfSigned = needsSelfSigned ? await ensureSelfSignedCertificate(join(config.dataDir, 'tls'), hostAliases) : undefined;
     if (selfSigned?.created) logger.info({ certFile: selfSigned.certFile }, 'created a self-signed certificate for the secure virtual hosts');
 
-    const requestIds = new RequestIdGenerator();
-    const traceIds = new TraceIdGenerator();
-    for (const { org, env } of environments) {
-      const runtime = runtimes.get(`${org.name}/${env.name}`)!;
-      for (const vhost of env.virtualHosts) {
-        const tls = await loadTls(vhost, config, selfSigned);
-        const handler = createRequestHandler({
-          organization: org.name,
-          environment: env.name,
-          virtualHost: vhost.name,
-          scheme: tls ? 'https' : 'http',
-          getRouteTable: runtime.getRouteTable,
-          limits: config.limits,
-          revisionHeader: config.dataplane.revisionHeader,
-          xForwardedFor: config.dataplane.xForwardedFor,
-          accessLogSampleRate: config.logging.accessLog ? config.logging.accessLogSampleRate : 0,
-          logger,
-          now,
-          getFlowHooks: policyRuntime.sharedFlowsOf(org.name, env.name).getFlowHooks,
-          metrics: metrics.dataplane,
-          requestIds,
-          traceIds,
-          tracing,
-        });
-        const listener = await createListener({
-          host: vhost.host,
-          port: vhost.port,
-          tls,
-          headersTimeoutMs: config.timeouts.headersTimeoutMs,
-          requestTimeoutMs: config.timeouts.requestTimeoutMs,
-          keepAliveTimeoutMs: config.timeouts.keepAliveTimeoutMs,
-          maxRequestHeaders: config.limits.maxRequestHeaders,
-        }, handler);
-        listeners.push(listener);
-        const shownHost = listener.host === '0.0.0.0' || listener.host === '::' ? 'localhost' : listener.host.includes(':') ? `[${listener.host}]` : listener.host;
-        listenerInfo.push({ organization: org.name, environment: env.name, virtualHost: vhost.name, port: listener.port, url: `${listener.scheme}://${shownHost}:${listener.port}` });
-      }
+    if (replication && deps.workers) {
+      const started = await startWorkerPool({
+        count: deps.workers.count,
+        exec: deps.workers.exec ?? fileURLToPath(new URL('./cluster/worker-main.js', import.meta.url)),
+        ...(deps.workers.execArgv ? { execArgv: deps.workers.execArgv } : {}),
+        config,
+        source: replication,
+        logger,
+        applyTimeoutMs: deps.workers.applyTimeoutMs ?? defaultApplyTimeoutMs,
+        afterForwardedCommit: (ops) => policyRuntime.kvms.refresh(ops),
+        stopTimeoutMs: config.timeouts.shutdownGraceMs + config.timeouts.drainCeilingMs + 5_000,
+      });
+      pool = started;
+      closers.push(() => started.close());
+      listenerInfo.push(...started.listeners);
+    } else {
+      listenerInfo.push(...await createEnvironmentListeners({
+        config, environments, runtimes, sharedFlowsOf: policyRuntime.sharedFlowsOf, metrics, logger, now, tracing, selfSigned, listeners,
+      }));
+      closers.push(async () => {
+        await Promise.all(listeners.map((l) => l.close(config.timeouts.shutdownGraceMs)));
+      });
     }
-    closers.push(async () => {
-      await Promise.all(listeners.map((l) => l.close(config.timeouts.shutdownGraceMs)));
-    });
     phase = 'ready';
     logger.info({ listeners: listenerInfo.length, deployments: restored.restored, problems: restoreProblems.length }, 'gateway ready');
 
@@ -280,6 +269,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
       metrics,
       runtimes,
       listeners: listenerInfo,
+      workers: pool,
       adminUrl: admin.url,
       metricsUrl: metricsServer?.url,
       selfSignedCertificate: selfSigned?.certFile,

@@ -7,6 +7,7 @@ import { createLogger } from './logger.js';
 export function toStartupSummary(gateway: Gateway): string {
   const lines = ['Baton is running.', `  admin API          ${gateway.adminUrl}  (health: ${gateway.adminUrl}/healthz)`];
   for (const l of gateway.listeners) lines.push(`  ${`${l.organization}/${l.environment} ${l.virtualHost}`.padEnd(18)} ${l.url}`);
+  if (gateway.workers) lines.push(`  data plane         ${gateway.workers.pids().length} worker processes (pids ${gateway.workers.pids().join(', ')})`);
   for (const t of gateway.demoTargets) lines.push(`  demo target        ${t.name} on port ${t.port}`);
   if (gateway.selfSignedCertificate) lines.push(`  self-signed certificate: ${gateway.selfSignedCertificate} (curl -k, or --cacert it)`);
   if (gateway.generatedAdminPassword) {
@@ -21,11 +22,17 @@ export function toStartupSummary(gateway: Gateway): string {
   return lines.join('\n');
 }
 
-export async function runServe(config: BatonConfig): Promise<void> {
+export interface ServeOptions {
+  /** Data-plane processes; 1 (the default) runs everything in this process, exactly as without the flag. */
+  readonly workers: number;
+}
+
+export async function runServe(config: BatonConfig, options: ServeOptions = { workers: 1 }): Promise<void> {
   const logger = createLogger({ level: config.logging.level });
   let gateway: Gateway;
   try {
-    gateway = await createGateway(config, { logger });
+    // One worker is no cluster at all: the data plane stays in this process.
+    gateway = await createGateway(config, { logger, ...(options.workers > 1 ? { workers: { count: options.workers } } : {}) });
   } catch (err) {
     logger.fatal({ err }, 'Baton could not start');
     process.exitCode = 1;

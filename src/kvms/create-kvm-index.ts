@@ -1,5 +1,5 @@
 // The in-memory index of key value maps: loaded from the store once, then changed only after a commit is durable.
-import type { Store } from '../store/store.js';
+import type { Store, StoreOp } from '../store/store.js';
 import { KVM_COLLECTION, KVM_ENTRY_COLLECTION, type KvmEntryRecord, type KvmRecord } from './kvm-records.js';
 import { toScopeKey, type KvmScope } from './kvm-scope.js';
 
@@ -17,6 +17,8 @@ export interface KvmIndex {
   remove(scope: KvmScope, name: string): void;
   /** Map names of a scope, unsorted. */
   names(scope: KvmScope): Iterable<string>;
+  /** Re-reads the maps and entries a commit made elsewhere wrote (its ops) from the store (a data-plane worker's replica). */
+  refresh(ops: readonly StoreOp[]): void;
   /** Some entry of an encrypted map (to check the master key at start), if any. */
   firstEncryptedEntry(): KvmEntryRecord | undefined;
 }
@@ -41,8 +43,46 @@ export function createKvmIndex(store: Store): KvmIndex {
 
   return {
     find: (scope, name) => scopes.get(toScopeKey(scope))?.get(name),
-    add,
-    remove: (scope, name) => void scopes.get(toScopeKey(scope))?.delete(name),
+    add(state) {
+      add(state);
+      byKey.set(state.key, state);
+    },
+    remove(scope, name) {
+      const state = scopes.get(toScopeKey(scope))?.get(name);
+      scopes.get(toScopeKey(scope))?.delete(name);
+      if (state) byKey.delete(state.key);
+    },
+    refresh(ops) {
+      for (const op of ops) {
+        if (op.collection === KVM_COLLECTION) {
+          const record = store.get<KvmRecord>(KVM_COLLECTION, op.key);
+          const old = byKey.get(op.key);
+          if (old) {
+            scopes.get(toScopeKey(old.record.scope))?.delete(old.record.name);
+            byKey.delete(op.key);
+          }
+          if (!record) continue;
+          // The entries map is kept: a write in progress on the old state still lands in the live one.
+          const state: KvmMapState = { key: op.key, record, entries: old?.entries ?? new Map() };
+          add(state);
+          byKey.set(op.key, state);
+        } else if (op.collection === KVM_ENTRY_COLLECTION) {
+          const record = store.get<KvmEntryRecord>(KVM_ENTRY_COLLECTION, op.key);
+          if (record) {
+            byKey.get(record.map)?.entries.set(record.name, record);
+            continue;
+          }
+          // Deleted: the entry key is `<map key>/<entry name>`, and entry names may hold `/` too.
+          for (let slash = op.key.indexOf('/'); slash !== -1; slash = op.key.indexOf('/', slash + 1)) {
+            const state = byKey.get(op.key.slice(0, slash));
+            if (state) {
+              state.entries.delete(op.key.slice(slash + 1));
+              break;
+            }
+          }
+        }
+      }
+    },
     names: (scope) => scopes.get(toScopeKey(scope))?.keys() ?? [],
     firstEncryptedEntry() {
       for (const maps of scopes.values()) {

@@ -121,6 +121,10 @@ export function createKvmService(deps: KvmServiceDeps): KvmService {
 
   return {
     listMaps: (scope) => [...index.names(scope)].sort(byCodeUnit),
+    refresh(ops) {
+      index.refresh(ops);
+      for (const op of ops) if (op.collection === KVM_ENTRY_COLLECTION) readCache.delete(op.key);
+    },
     getMap: (scope, name) => toMapView(requireMap(scope, name)),
 
     async createMap(scope, input) {

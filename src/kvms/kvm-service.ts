@@ -1,5 +1,6 @@
 // The contract of key value maps: management (admin routes) and the request path (KeyValueMapOperations).
 import type { KvmScope } from './kvm-scope.js';
+import type { StoreOp } from '../store/store.js';
 
 /** An entry as the management API shows it; `values` is absent for an encrypted map (Apigee masks them). */
 export interface KvmEntryView {
@@ -33,6 +34,8 @@ export interface KvmRead {
  */
 export interface KvmService {
   listMaps(scope: KvmScope): string[];
+  /** Makes a commit made elsewhere (its ops, read back from the store) visible: a data-plane worker following the primary. */
+  refresh(ops: readonly StoreOp[]): void;
   getMap(scope: KvmScope, name: string): KvmMapView;
   createMap(scope: KvmScope, input: { readonly name: string; readonly encrypted: boolean; readonly entries: readonly KvmEntryInput[] }): Promise<KvmMapView>;
   /** Adds or replaces the given entries; others stay (Edge's "update key value map"). */

@@ -12,10 +12,13 @@ export interface MetricsServerOptions {
   readonly host: string;
   readonly port: number;
   readonly registry: Registry;
+  /** The exposition to serve; default `registry.metrics()`. */
+  readonly render?: () => Promise<string>;
 }
 
 export async function createMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const { registry } = options;
+  const render = options.render ?? (() => registry.metrics());
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path !== '/metrics') {
@@ -26,7 +29,7 @@ export async function createMetricsServer(options: MetricsServerOptions): Promis
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
       return;
     }
-    registry.metrics().then(
+    render().then(
       (text) => {
         res.writeHead(200, { 'content-type': registry.contentType });
         res.end(req.method === 'HEAD' ? undefined : text);

@@ -1,5 +1,5 @@
 // Every Prometheus metric Baton exports, declared in one place, on a registry per gateway (never the global one).
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import { createDataplaneMetrics, type DataplaneMetrics } from './dataplane-metrics.js';
 import { createDeploymentMetrics, type DeploymentMetrics } from './deployment-metrics.js';
 import { createPolicyMetrics, type PolicyMetrics } from './policy-metrics.js';
@@ -13,10 +13,17 @@ export interface MetricsSources {
   readonly deployedRevisions: () => ReadonlyMap<string, number>;
   /** Revisions out of routing still finishing requests per `${organization}/${environment}` (none when absent). */
   readonly drainingRevisions?: () => ReadonlyMap<string, number>;
+  /**
+   * The data-plane workers' own registries (`getMetricsAsJSON`), when the data plane runs in worker processes: the
+   * exposition then sums them with this registry (prom-client's AggregatorRegistry; counters and histograms add up).
+   */
+  readonly workers?: () => Promise<readonly unknown[]>;
 }
 
 export interface Metrics {
   readonly registry: Registry;
+  /** The Prometheus text exposition (`registry.contentType`): this registry's, summed with the workers' when there are some. */
+  render(): Promise<string>;
   /** StatisticsCollector: one per statistic collected; `statistic` names are capped per proxy (the rest count as `_other`). */
   readonly statisticsCollected: Counter<'env' | 'proxy' | 'statistic'>;
   /** MessageLogging messages lost: `reason` is `queue_full` (dropped, never queued) or `failed` (the destination failed them). */
@@ -84,5 +91,12 @@ export function createMetrics(sources: MetricsSources): Metrics {
   const policies = createPolicyMetrics(registry);
   const deployments = createDeploymentMetrics(registry, sources.drainingRevisions ?? (() => new Map()));
   const store = createStoreMetrics(registry);
-  return { registry, statisticsCollected, messageLoggingDropped, rateLimitCounterEvictions, dataplane, policies, deployments, store };
+  const workers = sources.workers;
+  const render = workers
+    ? async (): Promise<string> => {
+      const all = [await registry.getMetricsAsJSON(), ...(await workers())] as Array<Array<MetricObjectWithValues<MetricValue<string>>>>;
+      return AggregatorRegistry.aggregate(all).metrics();
+    }
+    : () => registry.metrics();
+  return { registry, render, statisticsCollected, messageLoggingDropped, rateLimitCounterEvictions, dataplane, policies, deployments, store };
 }

@@ -14,7 +14,7 @@ export interface FlowHookContext {
 }
 
 type FlowHookChanges = Pick<SharedFlowService, 'getFlowHook' | 'attachFlowHook' | 'detachFlowHook'> & {
-  /** Start-up: installs the stored attachments of every environment. */
+  /** Start-up, and a worker following the primary: makes every environment's attachments what the records say. */
   restore(): void;
 };
 
@@ -55,8 +55,11 @@ export function createFlowHookChanges(ctx: FlowHookContext): FlowHookChanges {
       for (const key of deps.runtimes.keys()) {
         const [organization, environment] = key.split('/') as [string, string];
         const registry = deps.sharedFlowsOf(organization, environment);
-        for (const { value } of store.list<FlowHookRecord>(FLOW_HOOKS, { prefix: `${organization}/${environment}/` })) {
-          if (value.organization !== organization || value.environment !== environment) continue;
+        const records = store.list<FlowHookRecord>(FLOW_HOOKS, { prefix: `${organization}/${environment}/` }).map((e) => e.value)
+          .filter((value) => value.organization === organization && value.environment === environment);
+        const points = new Set(records.map((r) => r.point));
+        for (const point of [...registry.hooks.keys()]) if (!points.has(point)) registry.setHook(point, undefined);
+        for (const value of records) {
           // A hook whose shared flow could not be restored stays attached and faults (SharedFlowNotFound) until it is.
           registry.setHook(value.point, { sharedFlow: value.sharedFlow, continueOnError: value.continueOnError });
         }

@@ -17,7 +17,7 @@ export interface SharedFlowDeploymentContext {
   commit: SharedFlowServiceDeps['store']['commit'];
 }
 
-type Deployments = Pick<SharedFlowService, 'deploy' | 'undeploy' | 'listDeployments' | 'restore' | 'close'> & {
+type Deployments = Pick<SharedFlowService, 'deploy' | 'undeploy' | 'listDeployments' | 'restore' | 'reconcile' | 'close'> & {
   /** The environment's runtime and live registry; EnvironmentDoesNotExist (404). */
   environmentOf(organization: string, environment: string): { runtime: EnvironmentRuntime; registry: SharedFlowRegistry };
 };
@@ -88,6 +88,54 @@ export function createSharedFlowDeployments(ctx: SharedFlowDeploymentContext): D
       .filter((r) => r.organization === organization && (!filter?.name || r.name === filter.name));
   };
 
+  /** Start-up, and a worker following the primary: installs what the records add or change, removes what they dropped. */
+  const reconcile: Deployments['reconcile'] = async () => {
+    const failed: Array<{ record: SharedFlowDeploymentRecord; reason: string }> = [];
+    let restored = 0;
+    for (const key of deps.runtimes.keys()) {
+      const [organization, environment] = key.split('/') as [string, string];
+      const { registry } = environmentOf(organization, environment);
+      const records = listDeployments(organization, { environment });
+      const wanted = new Set(records.map((r) => r.name));
+      for (const name of [...registry.deployed.keys()]) {
+        if (wanted.has(name)) continue;
+        const old = registry.remove(name);
+        if (old) drain(old);
+      }
+      // A shared flow whose FlowCallouts call others compiles after them: passes until one restores nothing new.
+      let pending: Array<{ record: SharedFlowDeploymentRecord; revision: SharedFlowRevisionRecord; calls: string[] }> = [];
+      for (const record of records) {
+        if (registry.deployed.get(record.name)?.revision === record.revision) continue;
+        try {
+          const revision = ctx.loadRevision(organization, record.name, record.revision);
+          pending.push({ record, revision, calls: toCalledSharedFlows(await ctx.loadBundle(revision)) });
+        } catch (err) {
+          failed.push({ record, reason: (err as Error).message });
+        }
+      }
+      for (let progress = true; progress && pending.length > 0;) {
+        progress = false;
+        for (const item of [...pending]) {
+          if (!item.calls.every((callee) => registry.deployed.has(callee))) continue;
+          pending = pending.filter((p) => p !== item);
+          progress = true;
+          try {
+            const replaced = registry.install(await compile(organization, environment, item.revision));
+            if (replaced) drain(replaced);
+            restored++;
+          } catch (err) {
+            failed.push({ record: item.record, reason: err instanceof BundleError ? err.problems.map((p) => `${p.file}: ${p.message}`).join('; ') : (err as Error).message });
+          }
+        }
+      }
+      for (const item of pending) failed.push({ record: item.record, reason: `it calls shared flows that are not deployed: ${item.calls.filter((c) => !registry.deployed.has(c)).join(', ')}` });
+    }
+    for (const { record, reason } of failed) {
+      logger.error({ org: record.organization, env: record.environment, sharedFlow: record.name, revision: record.revision, reason }, 'a stored shared flow deployment could not be restored');
+    }
+    return { restored, failed };
+  };
+
   return {
     environmentOf,
     listDeployments,
@@ -130,42 +178,9 @@ export function createSharedFlowDeployments(ctx: SharedFlowDeploymentContext): D
       return current;
     }),
     async restore() {
-      const failed: Array<{ record: SharedFlowDeploymentRecord; reason: string }> = [];
-      let restored = 0;
-      for (const key of deps.runtimes.keys()) {
-        const [organization, environment] = key.split('/') as [string, string];
-        const { registry } = environmentOf(organization, environment);
-        // A shared flow whose FlowCallouts call others compiles after them: passes until one restores nothing new.
-        let pending: Array<{ record: SharedFlowDeploymentRecord; revision: SharedFlowRevisionRecord; calls: string[] }> = [];
-        for (const record of listDeployments(organization, { environment })) {
-          try {
-            const revision = ctx.loadRevision(organization, record.name, record.revision);
-            pending.push({ record, revision, calls: toCalledSharedFlows(await ctx.loadBundle(revision)) });
-          } catch (err) {
-            failed.push({ record, reason: (err as Error).message });
-          }
-        }
-        for (let progress = true; progress && pending.length > 0;) {
-          progress = false;
-          for (const item of [...pending]) {
-            if (!item.calls.every((callee) => registry.deployed.has(callee))) continue;
-            pending = pending.filter((p) => p !== item);
-            progress = true;
-            try {
-              registry.install(await compile(organization, environment, item.revision));
-              restored++;
-            } catch (err) {
-              failed.push({ record: item.record, reason: err instanceof BundleError ? err.problems.map((p) => `${p.file}: ${p.message}`).join('; ') : (err as Error).message });
-            }
-          }
-        }
-        for (const item of pending) failed.push({ record: item.record, reason: `it calls shared flows that are not deployed: ${item.calls.filter((c) => !registry.deployed.has(c)).join(', ')}` });
-      }
-      for (const { record, reason } of failed) {
-        logger.error({ org: record.organization, env: record.environment, sharedFlow: record.name, revision: record.revision, reason }, 'a stored shared flow deployment could not be restored');
-      }
-      return { restored, failed };
+      return reconcile();
     },
+    reconcile,
     async close() {
       await Promise.all([...drains]);
       for (const key of deps.runtimes.keys()) {

@@ -122,6 +122,11 @@ export function createSharedFlowService(deps: SharedFlowServiceDeps): SharedFlow
       flowHooks.restore();
       return result;
     },
+    async reconcile() {
+      const result = await deployments.reconcile();
+      flowHooks.restore();
+      return result;
+    },
     close: deployments.close,
   };
 }

@@ -88,6 +88,11 @@ export interface SharedFlowService {
   detachFlowHook(organization: string, environment: string, point: FlowHookPoint, user: string): Promise<FlowHookRecord | undefined>;
   /** Start-up, before API proxy deployments are restored (their FlowCallouts need the shared flows). */
   restore(): Promise<{ restored: number; failed: Array<{ record: SharedFlowDeploymentRecord; reason: string }> }>;
+  /**
+   * A data-plane worker following the primary: installs the deployments and flow hook attachments the records add or
+   * change, removes the ones they dropped (replaced revisions drain). Checks are the primary's: nothing is refused.
+   */
+  reconcile(): Promise<{ restored: number; failed: Array<{ record: SharedFlowDeploymentRecord; reason: string }> }>;
   /** Waits for drains in progress, then releases every deployed revision. */
   close(): Promise<void>;
 }

@@ -194,6 +194,7 @@ export async function createFileStore(dir: string, options: FileStoreOptions = {
     get: <T>(collection: string, key: string) => state.get(collection, key) as T | undefined,
     list: <T>(collection: string, options?: { prefix?: string }) =>
       state.list(collection, options?.prefix) as Array<{ key: string; value: T }>,
+    collections: () => [...state.collections()].map(([name]) => name),
 
     commit(ops: readonly StoreOp[]): Promise<void> {
       let committed: CommittedOp[];

@@ -34,6 +34,8 @@ export interface Store {
   get<T>(collection: string, key: string): T | undefined;
   /** Every record of a collection (optionally those whose key starts with `prefix`), sorted by key (code-unit order). */
   list<T>(collection: string, options?: { prefix?: string }): Array<{ key: string; value: T }>;
+  /** The names of the collections that hold at least one record (a replication snapshot lists them all). */
+  collections(): string[];
   /** Applies the ops atomically and durably; rejects with a StoreError, and then nothing of it is visible. An empty commit is a barrier: it resolves after every earlier one. */
   commit(ops: readonly StoreOp[]): Promise<void>;
   /** Stores bytes under their sha-256 (lowercase hex), durable before it resolves; storing the same bytes again is a no-op. */

@@ -18,6 +18,7 @@ export function toTimedStore(store: Store, observe: StoreWriteObserver): Store {
   return {
     get: <T>(collection: string, key: string) => store.get<T>(collection, key),
     list: <T>(collection: string, options?: { prefix?: string }) => store.list<T>(collection, options),
+    collections: () => store.collections(),
     commit: (ops) => timed('commit', () => store.commit(ops)),
     putBlob: (bytes) => timed('blob', () => store.putBlob(bytes)),
     getBlob: (sha256) => store.getBlob(sha256),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { BatonConfig, EnvironmentConfig, TargetServerConfig } from '../../src/config.js';
 import { defaultConfig } from '../../src/config/default-config.js';
-import { createGateway, type Gateway } from '../../src/gateway.js';
+import { createGateway, type Gateway, type WorkerOptions } from '../../src/gateway.js';
 import { createLogger } from '../../src/logger.js';
 import type { DeploymentRecord } from '../../src/deployments/deployment-records.js';
 import { adminClient, type AdminClient } from './admin-client.js';
@@ -23,6 +23,8 @@ export interface StartGatewayOptions {
   readonly dataDir?: string;
   readonly samples?: boolean;
   readonly demoTargets?: boolean;
+  /** Data-plane workers in their own processes (`exec`: a built worker entry, see buildWorkerEntry). */
+  readonly workers?: WorkerOptions;
   /** Last word on the config, for what the options cannot express (e.g. a mutual TLS virtual host). */
   readonly customize?: (config: BatonConfig) => BatonConfig;
 }
@@ -79,7 +81,7 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<T
   });
   // The production logger (its redaction included), so tests see exactly what an operator's log would hold.
   const logger = createLogger({ level: 'debug', destination: sink });
-  const gateway = await createGateway(options.customize ? options.customize(config) : config, { logger }).catch(async (err: unknown) => {
+  const gateway = await createGateway(options.customize ? options.customize(config) : config, { logger, ...(options.workers ? { workers: options.workers } : {}) }).catch(async (err: unknown) => {
     if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     throw err;
   });

@@ -3,7 +3,7 @@ import type { AdminRoutes } from '../admin-routes.js';
 
 export const metricsRoutes: AdminRoutes = (app, deps) => {
   app.get('/metrics', async (_request, reply) => {
-    const text = await deps.metrics.registry.metrics();
+    const text = await deps.metrics.render();
     return reply.type(deps.metrics.registry.contentType).send(text);
   });
 };

@@ -103,6 +103,18 @@ describe('baton serve', () => {
     expect(result.served[0]!.dataDir).toBe(join(cwd, 'state'));
   });
 
+  it('--workers: an integer 1-64 handed to runServe, 1 by default; anything else is a usage error', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'baton-cli-'));
+    const workers: number[] = [];
+    const deps = { ...defaultCliDeps, runServe: async (_config: unknown, options: { workers: number }) => void workers.push(options.workers) };
+    const io = { stdout: () => undefined, stderr: () => undefined, env: {}, cwd };
+    expect(await runCli(['serve', '--workers', '2'], io, deps)).toBe(0);
+    expect(await runCli(['serve'], io, deps)).toBe(0);
+    expect(workers).toEqual([2, 1]);
+    for (const bad of ['0', '65', 'two', '1.5', '-1']) expect(await runCli(['serve', `--workers=${bad}`], io, deps)).toBe(2);
+    expect(workers).toEqual([2, 1]);
+  });
+
   it('uses BATON_CONFIG and defaults without --config', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'baton-cli-'));
     writeFileSync(join(cwd, 'env.json'), JSON.stringify({ admin: { port: 9700 } }));
