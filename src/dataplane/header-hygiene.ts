@@ -85,8 +85,11 @@ export function fromTargetRawHeaders(raw: ReadonlyArray<string | Buffer>): Param
   const out = new ParamMap({ caseInsensitive: true });
   let connectionValues: string[] | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = String(raw[i]);
-    const value = String(raw[i + 1]);
+    const rawName = raw[i]!;
+    const rawValue = raw[i + 1]!;
+    // Field values are octets (RFC 9110 §5.5): latin1 keeps every byte, as undici's own header parsing does.
+    const name = typeof rawName === 'string' ? rawName : rawName.toString('latin1');
+    const value = typeof rawValue === 'string' ? rawValue : rawValue.toString('latin1');
     const key = name.toLowerCase();
     if (HOP_BY_HOP.has(key)) {
       if (key === 'connection') (connectionValues ??= []).push(value);

@@ -1,16 +1,17 @@
 // The target client of one HTTPTargetConnection: sends target requests over undici pools, load balances, maps failures.
 import type { LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import type { HttpTargetConnectionConfig } from '../bundle/proxy-bundle.js';
 import type { ParamMap } from '../engine/param-map.js';
 import { TargetError, runtimeFault } from '../errors.js';
 import { classifyTargetError, isConnectFailure, toTargetError } from './classify-target-error.js';
 import { fromTargetRawHeaders, toTargetHeaders } from './header-hygiene.js';
-import { createLoadBalancer, type LoadBalancer, type LoadBalancerMember } from './load-balancer.js';
+import { createLoadBalancer, type LoadBalancer } from './load-balancer.js';
+import type { TargetBody } from './target-body.js';
 import { toConfiguredUrlDestination, toLoadBalancerMembers, toOriginPath, toUrlDestination, type TargetDestination } from './target-destination.js';
 import type { TargetAbortSignal } from './exchange-abort.js';
 import { createTargetPools } from './target-pools.js';
+import { TargetResponseHandler } from './target-response-handler.js';
 import { parseTargetProperties } from './target-properties.js';
 import type { TargetServerDefinition } from './target-server.js';
 
@@ -36,8 +37,8 @@ export interface TargetResponse {
   reasonPhrase: string;
   /** Hop-by-hop fields already removed; Content-Length kept (see fromTargetResponseHeaders). */
   headers: ParamMap;
-  /** Must be consumed or destroyed: until then the pooled connection stays busy. Errors if the target dies mid-body. */
-  body: Readable;
+  /** Must be consumed (pipeTo, readAll, toReadable) or discarded: until then the pooled connection stays busy. Fails if the target dies mid-body. */
+  body: TargetBody;
   targetHost: string;
   /** Peer address of the pool's latest connection to that origin. */
   targetIp?: string;
@@ -93,30 +94,20 @@ export function createTargetClient(connection: HttpTargetConnectionConfig, deps:
       xForwardedFor: request.xForwardedFor ?? true,
     });
     const pool = pools.get(destination.origin, destination, pinnedOrigins.has(destination.origin));
-    let data: Dispatcher.ResponseData;
+    let head: TargetResponseHandler;
     try {
-      data = await pool.dispatcher.request({
-        method: request.method,
-        path,
-        headers,
-        body: request.body ?? null,
-        signal: request.signal,
-        // Raw pairs keep the target's header-name case for the client.
-        responseHeaders: 'raw',
+      head = await new Promise<TargetResponseHandler>((resolve, reject) => {
+        const handler = new TargetResponseHandler(request.body ?? null, request.signal, resolve, reject);
+        pool.dispatcher.dispatch({ method: request.method, path, headers, body: request.body ?? null }, handler);
       });
     } catch (err) {
       throw classifyTargetError(err);
     }
-    // llhttp accepts any three digits; RFC 9110 §15 status codes are 100-599 (reliability-security item 50).
-    if (data.statusCode < 100 || data.statusCode > 599) {
-      data.body.on('error', () => {}).destroy();
-      throw toTargetError('bad-response', new Error(`target answered with status ${data.statusCode}`));
-    }
     return {
-      statusCode: data.statusCode,
-      reasonPhrase: data.statusText ?? '',
-      headers: fromTargetRawHeaders(data.headers as unknown as ReadonlyArray<string | Buffer>),
-      body: data.body,
+      statusCode: head.statusCode,
+      reasonPhrase: head.statusMessage,
+      headers: fromTargetRawHeaders(head.rawHeaders),
+      body: head.body!,
       targetHost: destination.hostname,
       ...(pool.remoteAddress === undefined ? {} : { targetIp: pool.remoteAddress }),
     };
@@ -138,7 +129,7 @@ export function createTargetClient(connection: HttpTargetConnectionConfig, deps:
       try {
         const response = await dispatch(request, member.target, path);
         lb.recordSuccess(member);
-        releaseOnClose(response.body, lb, member);
+        response.body.whenDone(() => lb.release(member));
         return response;
       } catch (err) {
         lb.release(member);
@@ -174,9 +165,4 @@ export function createTargetClient(connection: HttpTargetConnectionConfig, deps:
       await pools.destroy();
     },
   };
-}
-
-function releaseOnClose(body: Readable, lb: LoadBalancer<TargetDestination>, member: LoadBalancerMember<TargetDestination>): void {
-  if (body.destroyed) lb.release(member);
-  else body.once('close', () => lb.release(member));
 }

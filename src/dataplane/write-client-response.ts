@@ -1,9 +1,10 @@
 // Writes a response Message to the client: hop-by-hop hygiene, exact framing, and an abort (never a clean end) when a streamed body fails.
 import type { ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
-import type { Message } from '../engine/message.js';
+import { Readable } from 'node:stream';
+import type { Message, MessageStream } from '../engine/message.js';
 import { toFaultResponse, toPolicyFault } from '../engine/fault-response.js';
 import { toClientResponseHeaders } from './header-hygiene.js';
+import { TargetBody } from './target-body.js';
 
 export interface WriteClientResponseOptions {
   readonly isHead: boolean;
@@ -21,7 +22,7 @@ function hasNoContent(status: number): boolean {
 export function writeClientResponse(res: ServerResponse, response: Message, options: WriteClientResponseOptions): void {
   if (res.headersSent || res.destroyed) return;
   let headers: Array<[string, string | string[]]>;
-  const stream = response.takeStream();
+  const stream = response.takeBody();
   const noBody = options.isHead || hasNoContent(response.statusCode);
   try {
     // A streamed body keeps the target's Content-Length (the bytes pass through untouched); HEAD, 204 and 304 send none of their own.
@@ -29,7 +30,7 @@ export function writeClientResponse(res: ServerResponse, response: Message, opti
     headers = toClientResponseHeaders(response.headers, bodyLength);
   } catch (err) {
     // A header a policy built from request data with CR/LF/NUL: a controlled fault, never a split header (reliability §3.8).
-    stream?.resume();
+    if (stream) discard(stream);
     const fault = toPolicyFault(err);
     const faultResponse = toFaultResponse(fault);
     writeClientResponse(res, faultResponse, { ...options, extraHeaders: undefined });
@@ -41,7 +42,7 @@ export function writeClientResponse(res: ServerResponse, response: Message, opti
   for (const [name, value] of headers) res.setHeader(name, value);
   if (options.extraHeaders) for (const [name, value] of Object.entries(options.extraHeaders)) res.setHeader(name, value);
   if (noBody) {
-    stream?.resume();
+    if (stream) discard(stream);
     res.end();
     return;
   }
@@ -49,7 +50,15 @@ export function writeClientResponse(res: ServerResponse, response: Message, opti
     res.end(response.contentBuffer);
     return;
   }
-  pipeToClient(stream, res, options.onBodyError);
+  // The target response's own body (the common case) is written straight to the client, without a stream.
+  if (stream instanceof TargetBody) stream.pipeTo(res, options.onBodyError);
+  else pipeToClient(stream instanceof Readable ? stream : stream.toReadable(), res, options.onBodyError);
+}
+
+/** Drains an unsent body so its connection stays usable. */
+function discard(stream: MessageStream): void {
+  if (stream instanceof Readable) stream.resume();
+  else stream.discard();
 }
 
 /**

@@ -1,11 +1,24 @@
 // An HTTP message as policies see it: a request or response with headers, parameters and a body that streams until read.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { runtimeFault } from '../errors.js';
 import { ParamMap } from './param-map.js';
 
 export type MessageKind = 'request' | 'response';
 
 const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/** A body streaming in without a Readable (a target response, see dataplane/target-body.ts); one consumer only. */
+export interface StreamedBody {
+  /** The whole body; undefined when it is over maxBytes, the rest being drained. Rejects when the body fails. */
+  readAll(maxBytes: number): Promise<Buffer | undefined>;
+  /** Drains and drops the rest. */
+  discard(): void;
+  /** The body as a Readable, created on demand. */
+  toReadable(): Readable;
+}
+
+/** An unread body: the client request's Readable, or a target response body. */
+export type MessageStream = Readable | StreamedBody;
 
 export class Message {
   readonly kind: MessageKind;
@@ -27,7 +40,7 @@ export class Message {
   /** The query string as received, forwarded as-is while the parameters are unchanged (`?wsdl` stays `?wsdl`). */
   private rawQuery: string | undefined;
   private rawQueryAt = -1;
-  private stream: Readable | undefined;
+  private stream: MessageStream | undefined;
   private formParamsCache: ParamMap | undefined;
 
   /** `headers` is adopted, not copied: pass a case-insensitive map nobody else keeps changing. */
@@ -37,7 +50,7 @@ export class Message {
   }
 
   /** A new message whose body is an unread stream (the client request, or a target response); `headers` is adopted. */
-  static withStream(kind: MessageKind, stream: Readable | undefined, headers?: ParamMap): Message {
+  static withStream(kind: MessageKind, stream: MessageStream | undefined, headers?: ParamMap): Message {
     const message = new Message(kind, headers);
     message.stream = stream;
     return message;
@@ -77,6 +90,15 @@ export class Message {
     const stream = this.stream;
     if (!stream) return;
     this.stream = undefined;
+    if (!(stream instanceof Readable)) {
+      const content = await stream.readAll(maxBytes);
+      if (content === undefined) {
+        this.overflowed = true;
+        throw runtimeFault('TooBigBody', [maxBytes]);
+      }
+      this.content = content;
+      return;
+    }
     const chunks: Buffer[] = [];
     let total = 0;
     // Leaving the loop early must not destroy the stream: for a client request that would destroy its socket
@@ -97,6 +119,13 @@ export class Message {
 
   /** Hands the unread body stream to the caller (for streaming it on); afterwards the message has no body. */
   takeStream(): Readable | undefined {
+    const stream = this.stream;
+    this.stream = undefined;
+    return stream === undefined || stream instanceof Readable ? stream : stream.toReadable();
+  }
+
+  /** takeStream without making a Readable of a StreamedBody (the client response writer pipes it directly). */
+  takeBody(): MessageStream | undefined {
     const stream = this.stream;
     this.stream = undefined;
     return stream;
@@ -157,6 +186,10 @@ export class Message {
     const stream = this.stream;
     if (!stream) return;
     this.stream = undefined;
+    if (!(stream instanceof Readable)) {
+      stream.discard();
+      return;
+    }
     stream.on('error', () => {});
     stream.resume();
   }

@@ -29,7 +29,7 @@ function request(url: string): TargetRequest {
 }
 
 async function drain(response: TargetResponse): Promise<TargetResponse> {
-  await response.body.toArray();
+  await response.body.toReadable().toArray();
   return response;
 }
 
@@ -111,7 +111,7 @@ describe('target client lifecycle', () => {
 
     const lenient = client({ url, properties: new Map(), ssl: { enabled: true, ignoreValidationErrors: true, clientAuthEnabled: false } });
     const ok = await lenient.send(request(`${url}/`));
-    expect(Buffer.concat(await ok.body.toArray()).toString()).toBe('secure');
+    expect(Buffer.concat(await ok.body.toReadable().toArray()).toString()).toBe('secure');
 
     const strict = client({ url, properties: new Map(), ssl: { enabled: true, ignoreValidationErrors: false, clientAuthEnabled: false } });
     await expect(strict.send(request(`${url}/`))).rejects.toMatchObject({ status: 503, kind: 'connect' });

@@ -1,6 +1,6 @@
-import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTargetClient, type TargetClient, type TargetRequest } from '../../src/dataplane/target-client.js';
+import type { TargetBody } from '../../src/dataplane/target-body.js';
 import { ParamMap } from '../../src/engine/param-map.js';
 import { TargetError } from '../../src/errors.js';
 import {
@@ -37,14 +37,14 @@ function request(url: string, overrides: Partial<TargetRequest> = {}): TargetReq
   };
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  return Buffer.concat(await stream.toArray());
+async function readAll(body: TargetBody): Promise<Buffer> {
+  return Buffer.concat(await body.toReadable().toArray());
 }
 
 async function sendExpectingFault(c: TargetClient, req: TargetRequest): Promise<TargetError> {
   const outcome = await c.send(req).then(
     (response) => {
-      response.body.on('error', () => {}).destroy();
+      response.body.discard();
       return new Error(`expected a fault, got ${response.statusCode}`);
     },
     (err: unknown) => err,

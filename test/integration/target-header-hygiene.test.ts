@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTargetClient, type TargetClient, type TargetRequest } from '../../src/dataplane/target-client.js';
+import type { TargetBody } from '../../src/dataplane/target-body.js';
 import { ParamMap } from '../../src/engine/param-map.js';
 import { PolicyFault } from '../../src/errors.js';
 import { startRawTarget, startTarget, type StartedTarget } from '../helpers/start-target.js';
@@ -31,8 +32,8 @@ function request(url: string, pairs: Array<[string, string]>, overrides: Partial
   };
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  return Buffer.concat(await stream.toArray());
+async function readAll(body: TargetBody): Promise<Buffer> {
+  return Buffer.concat(await body.toReadable().toArray());
 }
 
 describe('target request headers (reliability-security item 34)', () => {

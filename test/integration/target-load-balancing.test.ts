@@ -49,7 +49,7 @@ function request(overrides: Partial<TargetRequest> = {}): TargetRequest {
 }
 
 async function drain(response: TargetResponse): Promise<TargetResponse> {
-  await response.body.toArray();
+  await response.body.toReadable().toArray();
   return response;
 }
 
