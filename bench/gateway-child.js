@@ -286,8 +286,8 @@ runChild(async (raw) => {
   const spec = /** @type {GatewaySpec} */ (/** @type {unknown} */ (raw));
   const dataDir = spec.dataDir ?? await mkdtemp(join(tmpdir(), 'baton-bench-'));
   const removeDataDir = () => (spec.dataDir ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
-  // pino.destination(path) is what `baton serve` gets for stdout (pino.destination(1)), pointed at a file.
-  const logFile = spec.logFile ? pino.destination(spec.logFile) : undefined;
+  // The destination `baton serve` gets for stdout (asynchronous pino.destination, see src/logger.ts), pointed at a file.
+  const logFile = spec.logFile ? pino.destination({ dest: spec.logFile, sync: false }) : undefined;
   const gateway = await startGateway(spec, dataDir, logFile ?? process.stderr).catch(async (err) => {
     await removeDataDir();
     throw err;
