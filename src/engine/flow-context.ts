@@ -69,7 +69,8 @@ export class FlowContext implements VariableReader {
    * the runner skips the remaining request steps and the target call, then runs the response flows.
    */
   responseReady = false;
-  private readonly variables = new Map<string, unknown>();
+  /** Allocated on the first write: a pass-through request sets no variable. */
+  private variables: Map<string, unknown> | undefined;
   /** Allocated on first use: most requests have none. */
   private beforeClientResponse: Array<(ctx: FlowContext) => void> | undefined;
 
@@ -108,7 +109,7 @@ export class FlowContext implements VariableReader {
   getVariable(name: string): unknown {
     const builtin = this.readBuiltin(name);
     if (builtin !== NOT_BUILTIN) return builtin;
-    if (this.variables.has(name)) return this.variables.get(name);
+    if (this.variables?.has(name)) return this.variables.get(name);
     return this.readCreatedMessage(name);
   }
 
@@ -116,17 +117,17 @@ export class FlowContext implements VariableReader {
     if (this.writeBuiltin(name, value)) return;
     const dot = name.indexOf('.');
     if (dot > 0) {
-      const holder = this.variables.get(name.slice(0, dot));
+      const holder = this.variables?.get(name.slice(0, dot));
       if (holder instanceof Message && writeMessageVariable(holder, name.slice(dot + 1), value)) return;
     }
-    this.variables.set(name, value);
+    (this.variables ??= new Map()).set(name, value);
   }
 
   removeVariable(name: string): void {
     const [scope, rest] = splitScope(name);
     const message = scope === 'request' ? this.request : scope === 'response' ? this.response : scope === 'message' ? this.message : undefined;
     if (message && rest !== undefined && removeMessageVariable(message, rest)) return;
-    this.variables.delete(name);
+    this.variables?.delete(name);
   }
 
   /** A message by variable name: `request`, `response`, `message`, or one created by AssignMessage (`AssignTo createNew`). */
@@ -134,7 +135,7 @@ export class FlowContext implements VariableReader {
     if (name === 'request') return this.request;
     if (name === 'response') return this.response;
     if (name === 'message') return this.message;
-    const value = this.variables.get(name);
+    const value = this.variables?.get(name);
     return value instanceof Message ? value : undefined;
   }
 
@@ -146,13 +147,13 @@ export class FlowContext implements VariableReader {
       this.response = message;
     }
     else if (name === 'request' || name === 'message') throw new Error(`cannot replace the ${name} message`);
-    else this.variables.set(name, message);
+    else (this.variables ??= new Map()).set(name, message);
   }
 
   private readCreatedMessage(name: string): unknown {
     const dot = name.indexOf('.');
     if (dot <= 0) return undefined;
-    const holder = this.variables.get(name.slice(0, dot));
+    const holder = this.variables?.get(name.slice(0, dot));
     if (!(holder instanceof Message)) return undefined;
     const value = readMessageVariable(holder, name.slice(dot + 1));
     return value === NOT_A_MESSAGE_VARIABLE ? undefined : value;

@@ -8,7 +8,8 @@ interface Entry {
 
 export class ParamMap {
   readonly caseInsensitive: boolean;
-  private readonly entries = new Map<string, Entry>();
+  /** Allocated on the first add: most query maps of a request, and of every response, stay empty. */
+  private entries: Map<string, Entry> | undefined;
   private changes = 0;
 
   /** Increases on every change: lets a holder tell whether the map still equals what it was parsed from. */
@@ -27,15 +28,15 @@ export class ParamMap {
 
   /** First value, or undefined. */
   get(name: string): string | undefined {
-    return this.entries.get(this.keyOf(name))?.values[0];
+    return this.entries?.get(this.keyOf(name))?.values[0];
   }
 
   getAll(name: string): readonly string[] {
-    return this.entries.get(this.keyOf(name))?.values ?? [];
+    return this.entries?.get(this.keyOf(name))?.values ?? [];
   }
 
   has(name: string): boolean {
-    return this.entries.has(this.keyOf(name));
+    return this.entries?.has(this.keyOf(name)) ?? false;
   }
 
   /** Replaces every value of the name. An empty array deletes it. */
@@ -44,42 +45,45 @@ export class ParamMap {
     const values = typeof value === 'string' ? [value] : [...value];
     const key = this.keyOf(name);
     if (values.length === 0) {
-      this.entries.delete(key);
+      this.entries?.delete(key);
       return;
     }
-    const existing = this.entries.get(key);
+    const entries = (this.entries ??= new Map());
+    const existing = entries.get(key);
     if (existing) existing.values = values;
-    else this.entries.set(key, { name, values });
+    else entries.set(key, { name, values });
   }
 
   add(name: string, value: string): void {
     this.changes++;
     const key = this.keyOf(name);
-    const existing = this.entries.get(key);
+    const entries = (this.entries ??= new Map());
+    const existing = entries.get(key);
     if (existing) existing.values.push(value);
-    else this.entries.set(key, { name, values: [value] });
+    else entries.set(key, { name, values: [value] });
   }
 
   delete(name: string): boolean {
     this.changes++;
-    return this.entries.delete(this.keyOf(name));
+    return this.entries?.delete(this.keyOf(name)) ?? false;
   }
 
   clear(): void {
     this.changes++;
-    this.entries.clear();
+    this.entries?.clear();
   }
 
   /** Names in insertion order, in their original case. */
   names(): string[] {
-    return [...this.entries.values()].map((e) => e.name);
+    return this.entries ? [...this.entries.values()].map((e) => e.name) : [];
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries?.size ?? 0;
   }
 
   *[Symbol.iterator](): IterableIterator<[string, readonly string[]]> {
+    if (!this.entries) return;
     for (const e of this.entries.values()) yield [e.name, e.values];
   }
 

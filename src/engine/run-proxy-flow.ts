@@ -92,17 +92,33 @@ async function runResponseSide(ctx: FlowContext, ep: EndpointFlows, flow: Compil
   if (ep.postFlow.response.length > 0) await runSteps(ctx, ep.postFlow.response, io);
 }
 
+/** Whether a side has anything to run; an empty side is skipped without an async call (a promise per request saved). */
+function hasRequestSteps(ep: EndpointFlows): boolean {
+  return ep.preFlow.request.length > 0 || ep.flows.length > 0 || ep.postFlow.request.length > 0;
+}
+
+function hasResponseSteps(ep: EndpointFlows, flow: CompiledFlow | undefined): boolean {
+  return ep.preFlow.response.length > 0 || (flow !== undefined && flow.response.length > 0) || ep.postFlow.response.length > 0;
+}
+
+/** What running an empty side leaves behind: `current.flow.name` ends at PostFlow, as when its steps ran. */
+function skipSide(ctx: FlowContext): undefined {
+  ctx.currentFlowName = 'PostFlow';
+  return undefined;
+}
+
 async function runTargetEndpoint(ctx: FlowContext, te: CompiledTargetEndpoint, io: FlowIo): Promise<void> {
   ctx.flow = 'TARGET_REQ_FLOW';
   ctx.target.name = te.name;
   ctx.target.url = te.target.baseUrl;
   // Flow hooks (compat §7.2): the one null check is all a request pays when none is attached.
   if (ctx.init.flowHooks) await runFlowHook(ctx, 'PreTargetFlowHook', io);
-  const flow = await runRequestSide(ctx, te, io);
+  const flow = hasRequestSteps(te) ? await runRequestSide(ctx, te, io) : skipSide(ctx);
   if (!ctx.responseReady) await io.callTarget(ctx, te.target, te.loadBalancerPath);
   ctx.flow = 'TARGET_RESP_FLOW';
   if (!te.isSuccessStatus(ctx.response.statusCode)) throw errorResponseFault(ctx.response.statusCode);
-  await runResponseSide(ctx, te, flow, io);
+  if (hasResponseSteps(te, flow)) await runResponseSide(ctx, te, flow, io);
+  else skipSide(ctx);
   if (ctx.init.flowHooks) await runFlowHook(ctx, 'PostTargetFlowHook', io);
 }
 
@@ -131,7 +147,7 @@ async function runProxyFlows(ctx: FlowContext, pe: CompiledProxyEndpoint, io: Fl
   try {
     ctx.flow = 'PROXY_REQ_FLOW';
     if (ctx.init.flowHooks) await runFlowHook(ctx, 'PreProxyFlowHook', io);
-    proxyFlow = await runRequestSide(ctx, pe, io);
+    proxyFlow = hasRequestSteps(pe) ? await runRequestSide(ctx, pe, io) : skipSide(ctx);
     if (ctx.responseReady) {
       ctx.flow = 'PROXY_RESP_FLOW';
       await runResponseSide(ctx, pe, proxyFlow, io);
@@ -168,7 +184,8 @@ async function runProxyFlows(ctx: FlowContext, pe: CompiledProxyEndpoint, io: Fl
     }
 
     ctx.flow = 'PROXY_RESP_FLOW';
-    await runResponseSide(ctx, pe, proxyFlow, io);
+    if (hasResponseSteps(pe, proxyFlow)) await runResponseSide(ctx, pe, proxyFlow, io);
+    else skipSide(ctx);
     if (ctx.init.flowHooks) await runFlowHook(ctx, 'PostProxyFlowHook', io);
   } catch (err) {
     const fault = toPolicyFault(err);
