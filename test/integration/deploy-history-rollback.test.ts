@@ -123,7 +123,7 @@ describe('rollback to a deploy history record', () => {
     const target = latestRecord();
     await gw.gateway.deployments.deploy({ organization: 'demo', environment: 'test', api: 'p', revision: 2, override: true, user: 't' });
     await gw.gateway.deployments.settle();
-    const response = await gw.admin.post(`${historyPath}/${target.id}/rollback`, { json: { delay: 1 } });
+    const response = await gw.admin.post(`${historyPath}/${target.id}/rollback`, { json: { delay: 3 } });
     expectStatus(response, 200);
     expect(response.json<RollbackJson>().deploymentResult.undeployed).toEqual([{ api: 'p', revision: 2, basePath: '/', undeployAt: expect.any(Number) }]);
     expect(await (await fetch(`${gw.url()}/p`)).json()).toEqual({ rev: 'p1' });

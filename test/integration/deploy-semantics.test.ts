@@ -46,7 +46,7 @@ describe('deploy semantics', () => {
     expect((refused as AdminError).message).toBe('Path /orders conflicts with existing deployment path for revision 1 of the APIProxy orders in organization demo');
     expect(await revisionAt(`${gw.url()}/orders`)).toBe('one');
 
-    const result = await deploy(gw, 'orders', r2, { override: true, delaySeconds: 0.2 });
+    const result = await deploy(gw, 'orders', r2, { override: true, delaySeconds: 2 });
     // Every request after the deploy call returns is served by the new revision.
     expect(await revisionAt(`${gw.url()}/orders`)).toBe('two');
     expect(result.replaced.map((r) => r.revision)).toEqual([1]);
@@ -103,7 +103,8 @@ describe('deploy semantics', () => {
     const r1 = await importRevision(gw, 'p', await mockBundle('p', '/p', 'one'));
     const r2 = await importRevision(gw, 'p', await mockBundle('p', '/p', 'two'));
     await deploy(gw, 'p', r1);
-    await deploy(gw, 'p', r2, { override: true, delaySeconds: 0.5 });
+    // The delay must outlast a restart on a loaded machine, so that the restarted gateway still sees it pending.
+    await deploy(gw, 'p', r2, { override: true, delaySeconds: 5 });
     await gw.gateway.close();
     gw = undefined;
 
