@@ -141,6 +141,7 @@ export function scriptHostMain(formatDate: typeof formatJavaDate): void {
       sandboxFunction(sources.messageObjects, 'message-objects'),
       sandboxFunction(sources.httpClient, 'http-client'),
       sandboxFunction(sources.crypto, 'crypto'),
+      sandboxFunction(sources.runVariables, 'run-variables'),
     );
     const harden = sandboxFunction(sources.harden, 'harden') as (global: unknown, roots: unknown) => () => boolean;
     const cleanup = harden(evaluate('globalThis', 'baton:global'), runtime.shared);

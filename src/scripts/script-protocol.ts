@@ -18,6 +18,7 @@ export interface SandboxSources {
   readonly messageObjects: string;
   readonly httpClient: string;
   readonly crypto: string;
+  readonly runVariables: string;
   readonly harden: string;
   readonly parameters: readonly string[];
   readonly sessionVariable: string;

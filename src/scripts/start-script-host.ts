@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { createCryptoObject } from './create-crypto-object.js';
 import { createHttpClient } from './create-http-client.js';
 import { createMessageObjects } from './create-message-objects.js';
+import { createRunVariables } from './create-run-variables.js';
 import { formatJavaDate } from './format-java-date.js';
 import { createFrameReader, toFrame } from './frame-codec.js';
 import { hardenSandbox } from './harden-sandbox.js';
@@ -50,6 +51,7 @@ function toSources(): { sandbox: SandboxSources; host: string } {
     messageObjects: createMessageObjects.toString(),
     httpClient: createHttpClient.toString(),
     crypto: createCryptoObject.toString(),
+    runVariables: createRunVariables.toString(),
     harden: hardenSandbox.toString(),
     parameters: SCRIPT_PARAMETERS,
     sessionVariable: SESSION_VARIABLE,
