@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import type { BatonConfig, EnvironmentConfig, OrganizationConfig } from './config.js';
+import type { BatonConfig } from './config.js';
 import type { AccessService } from './access/access-service.js';
 import { createAccessService } from './access/create-access-service.js';
 import type { AdminDeps } from './admin/admin-deps.js';
@@ -14,32 +14,26 @@ import { createReplicationSource } from './cluster/create-replication-source.js'
 import { startWorkerPool, type WorkerPool } from './cluster/create-worker-pool.js';
 import { createEnvironmentListeners, type ListenerInfo } from './create-environment-listeners.js';
 import type { Listener } from './dataplane/create-listener.js';
-import { createTargetClient } from './dataplane/target-client.js';
 import { createDeploymentService } from './deployments/create-deployment-service.js';
 import type { DeploymentService } from './deployments/deployment-service.js';
 import { EnvironmentRuntime } from './deployments/environment-runtime.js';
 import { startDemoTargets } from './demo/start-demo-targets.js';
 import { createDeveloperService, type DeveloperService } from './developers/developer-service.js';
-import { loadMasterKey } from './developers/load-master-key.js';
 import { createMetrics, type Metrics } from './metrics/create-metrics.js';
 import { createMetricsServer, type MetricsServer } from './metrics/create-metrics-server.js';
-import { toCountedPolicyRegistry } from './metrics/policy-metrics.js';
-import { createTracing } from './tracing/create-tracing.js';
 import { toTimedStore } from './store/to-timed-store.js';
-import { createPolicyRuntime } from './create-policy-runtime.js';
+import { createRuntimeCore, ensureVirtualHostCertificate } from './create-runtime-core.js';
 import { createDefaultPolicyRegistry } from './policies/default-policy-registry.js';
 import type { PolicyRegistry } from './policies/policy-registry.js';
 import { createPromotionService } from './promotions/promotion-service.js';
 import { createProxyGroupService, type ProxyGroupService } from './groups/proxy-group-service.js';
-import { createRevisionService, type RevisionService } from './revisions/revision-service.js';
+import type { RevisionService } from './revisions/revision-service.js';
 import { createSharedFlowService } from './sharedflows/create-shared-flow-service.js';
 import type { SharedFlowService } from './sharedflows/shared-flow-service.js';
 import { seedSamples, type SeededSamples } from './seed-samples.js';
 import { createFileStore } from './store/create-file-store.js';
-import { createTargetServerRegistry } from './target-servers/create-target-server-registry.js';
 import { createTargetServerService } from './target-servers/target-server-service.js';
 import type { Store } from './store/store.js';
-import { ensureSelfSignedCertificate } from './tls/ensure-self-signed-certificate.js';
 
 export type { ListenerInfo } from './create-environment-listeners.js';
 
@@ -137,33 +131,10 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
     const access = createAccessService({ config, store, audit, now });
     const { generatedAdminPassword } = await access.initialize();
 
-    const { key: masterKey } = await loadMasterKey({ dataDir: config.dataDir, configured: config.masterKey, logger });
-    const targetServerRegistry = createTargetServerRegistry({ config, store, logger });
-    const policyRuntime = createPolicyRuntime({ config, store, logger, now, masterKey, metrics, targetServers: targetServerRegistry.forEnvironment });
+    const { environments, runtimes, targetServerRegistry, policyRuntime, revisions, countedRegistry, tracing } = await createRuntimeCore({
+      config, store, logger, now, registry, metrics, closers,
+    });
     const developers = createDeveloperService({ store, keys: policyRuntime.apiKeys, organizations: config.organizations, now });
-    closers.push(() => policyRuntime.close());
-    const revisions = createRevisionService({ store, registry, bundleLimits: { maxZipBytes: config.limits.maxBundleBytes }, now });
-    // Compiled policies count their executions and faults; parsing at import is unchanged.
-    const countedRegistry = toCountedPolicyRegistry(registry, metrics.policies);
-    const tracing = config.tracing?.enabled ? createTracing(config.tracing) : undefined;
-    // Pushed before the listeners: closed after them, so the spans of the last requests are exported.
-    if (tracing) closers.push(() => tracing.close());
-    const runtimes = new Map<string, EnvironmentRuntime>();
-    const environments: Array<{ org: OrganizationConfig; env: EnvironmentConfig }> = [];
-    for (const org of config.organizations) {
-      for (const env of org.environments) {
-        environments.push({ org, env });
-        runtimes.set(`${org.name}/${env.name}`, new EnvironmentRuntime({
-          organization: org.name,
-          environment: env.name,
-          virtualHosts: env.virtualHosts.map((v) => v.name),
-          targetServers: targetServerRegistry.forEnvironment(org.name, env.name),
-          registry: countedRegistry,
-          services: policyRuntime.forEnvironment(org.name, env.name),
-          createTargetClient,
-        }));
-      }
-    }
     const deployments = createDeploymentService({ store, revisions, runtimes, logger, now, drainCeilingMs: config.timeouts.drainCeilingMs, leftoverRevisions: config.deployments.leftoverRevisions, historyRetention: config.deployments.historyRetention, metrics: metrics.deployments });
     closers.push(async () => {
       await deployments.close();
@@ -224,9 +195,7 @@ export async function createGateway(config: BatonConfig, deps: GatewayDeps): Pro
       seeded = await seedSamples({ config, store, revisions, deployments, sharedFlows, developers, logger });
     }
 
-    const needsSelfSigned = environments.some(({ env }) => env.virtualHosts.some((v) => v.tls?.selfSigned));
-    const hostAliases = [...new Set(environments.flatMap(({ env }) => env.virtualHosts.flatMap((v) => v.hostAliases)))];
-    const selfSigned = needsSelfSigned ? await ensureSelfSignedCertificate(join(config.dataDir, 'tls'), hostAliases) : undefined;
+    const selfSigned = await ensureVirtualHostCertificate(config, environments);
     if (selfSigned?.created) logger.info({ certFile: selfSigned.certFile }, 'created a self-signed certificate for the secure virtual hosts');
 
     if (replication && deps.workers) {

@@ -1,27 +1,19 @@
 // A data-plane worker: the listeners and the live state behind them, rebuilt from a replica of the primary's store and kept in step with it.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { BatonConfig, EnvironmentConfig, OrganizationConfig } from '../config.js';
+import type { BatonConfig } from '../config.js';
 import { createEnvironmentListeners, type ListenerInfo } from '../create-environment-listeners.js';
-import { createPolicyRuntime } from '../create-policy-runtime.js';
+import { createRuntimeCore, ensureVirtualHostCertificate } from '../create-runtime-core.js';
 import type { Listener } from '../dataplane/create-listener.js';
-import { createTargetClient } from '../dataplane/target-client.js';
 import { createDeploymentReconciler, toDeploymentEnvironments } from '../deployments/create-deployment-reconciler.js';
 import { DEPLOYMENTS } from '../deployments/deployment-records.js';
-import { EnvironmentRuntime } from '../deployments/environment-runtime.js';
-import { loadMasterKey } from '../developers/load-master-key.js';
 import { createMetrics, type Metrics } from '../metrics/create-metrics.js';
-import { toCountedPolicyRegistry } from '../metrics/policy-metrics.js';
 import { createDefaultPolicyRegistry } from '../policies/default-policy-registry.js';
 import type { PolicyRegistry } from '../policies/policy-registry.js';
 import { REVISIONS } from '../revisions/revision-records.js';
-import { createRevisionService } from '../revisions/revision-service.js';
 import { createSharedFlowService } from '../sharedflows/create-shared-flow-service.js';
 import { FLOW_HOOKS, SHARED_FLOW_DEPLOYMENTS } from '../sharedflows/shared-flow-records.js';
-import { createTargetServerRegistry } from '../target-servers/create-target-server-registry.js';
 import { TARGET_SERVERS, type TargetServerRecord } from '../target-servers/target-server-records.js';
-import { ensureSelfSignedCertificate } from '../tls/ensure-self-signed-certificate.js';
-import { createTracing } from '../tracing/create-tracing.js';
 import type { ReplicaStore } from './create-replica-store.js';
 import type { OpBatch } from './store-replication.js';
 
@@ -58,30 +50,9 @@ export async function createWorkerGateway(config: BatonConfig, deps: WorkerGatew
       deployedRevisions: () => new Map(),
       drainingRevisions: () => reconciler.countDraining(),
     });
-    const { key: masterKey } = await loadMasterKey({ dataDir: config.dataDir, configured: config.masterKey, logger });
-    const targetServerRegistry = createTargetServerRegistry({ config, store, logger });
-    const policyRuntime = createPolicyRuntime({ config, store, logger, now, masterKey, metrics, targetServers: targetServerRegistry.forEnvironment });
-    closers.push(() => policyRuntime.close());
-    const revisions = createRevisionService({ store, registry, bundleLimits: { maxZipBytes: config.limits.maxBundleBytes }, now });
-    const countedRegistry = toCountedPolicyRegistry(registry, metrics.policies);
-    const tracing = config.tracing?.enabled ? createTracing(config.tracing) : undefined;
-    if (tracing) closers.push(() => tracing.close());
-    const runtimes = new Map<string, EnvironmentRuntime>();
-    const environments: Array<{ org: OrganizationConfig; env: EnvironmentConfig }> = [];
-    for (const org of config.organizations) {
-      for (const env of org.environments) {
-        environments.push({ org, env });
-        runtimes.set(`${org.name}/${env.name}`, new EnvironmentRuntime({
-          organization: org.name,
-          environment: env.name,
-          virtualHosts: env.virtualHosts.map((v) => v.name),
-          targetServers: targetServerRegistry.forEnvironment(org.name, env.name),
-          registry: countedRegistry,
-          services: policyRuntime.forEnvironment(org.name, env.name),
-          createTargetClient,
-        }));
-      }
-    }
+    const { environments, runtimes, targetServerRegistry, policyRuntime, revisions, countedRegistry, tracing } = await createRuntimeCore({
+      config, store, logger, now, registry, metrics, closers,
+    });
     const reconciler = createDeploymentReconciler({ store, revisions, runtimes, logger, now, drainCeilingMs: config.timeouts.drainCeilingMs });
     closers.push(async () => {
       await reconciler.close();
@@ -105,9 +76,7 @@ export async function createWorkerGateway(config: BatonConfig, deps: WorkerGatew
     ];
 
     // The primary created the certificate before starting workers: this finds it.
-    const needsSelfSigned = environments.some(({ env }) => env.virtualHosts.some((v) => v.tls?.selfSigned));
-    const hostAliases = [...new Set(environments.flatMap(({ env }) => env.virtualHosts.flatMap((v) => v.hostAliases)))];
-    const selfSigned = needsSelfSigned ? await ensureSelfSignedCertificate(join(config.dataDir, 'tls'), hostAliases) : undefined;
+    const selfSigned = await ensureVirtualHostCertificate(config, environments);
     const listeners: Listener[] = [];
     closers.push(async () => {
       await Promise.all(listeners.map((l) => l.close(config.timeouts.shutdownGraceMs)));
