@@ -66,21 +66,10 @@ export function toTargetHeaders(headers: ParamMap, info: TargetHeaderInfo): Reco
 }
 
 /**
- * Target response headers as a ParamMap, hop-by-hop fields removed. Content-Length is kept so the caller can
- * decide: it is only valid while the body is streamed to the client untouched (see toClientResponseHeaders).
- * Names keep the case of their first occurrence.
+ * Target response headers from undici's raw `[name, value, …]` pairs, as a ParamMap with hop-by-hop fields removed,
+ * in one pass. Content-Length is kept so the caller can decide: it is only valid while the body is streamed to the
+ * client untouched (see toClientResponseHeaders). Names keep the case of their first occurrence.
  */
-export function fromTargetResponseHeaders(raw: Record<string, string | string[] | undefined>): ParamMap {
-  const pairs: string[] = [];
-  for (const name of Object.keys(raw)) {
-    const value = raw[name];
-    if (value === undefined) continue;
-    for (const v of typeof value === 'string' ? [value] : value) pairs.push(name, v);
-  }
-  return fromTargetRawHeaders(pairs);
-}
-
-/** fromTargetResponseHeaders over undici's raw `[name, value, …]` pairs, in one pass (the per-request form). */
 export function fromTargetRawHeaders(raw: ReadonlyArray<string | Buffer>): ParamMap {
   const out = new ParamMap({ caseInsensitive: true });
   let connectionValues: string[] | undefined;

@@ -35,7 +35,7 @@ export interface TargetRequest {
 export interface TargetResponse {
   statusCode: number;
   reasonPhrase: string;
-  /** Hop-by-hop fields already removed; Content-Length kept (see fromTargetResponseHeaders). */
+  /** Hop-by-hop fields already removed; Content-Length kept (see fromTargetRawHeaders). */
   headers: ParamMap;
   /** Must be consumed (pipeTo, readAll, toReadable) or discarded: until then the pooled connection stays busy. Fails if the target dies mid-body. */
   body: TargetBody;

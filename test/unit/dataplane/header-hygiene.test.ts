@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ParamMap } from '../../../src/engine/param-map.js';
 import { PolicyFault } from '../../../src/errors.js';
-import { fromTargetResponseHeaders, toClientResponseHeaders, toTargetHeaders } from '../../../src/dataplane/header-hygiene.js';
+import { fromTargetRawHeaders, toClientResponseHeaders, toTargetHeaders } from '../../../src/dataplane/header-hygiene.js';
 
 const info = { targetHost: 'backend.internal:8080', clientIp: '10.0.0.9', clientProto: 'https', clientHost: 'api.example.com', xForwardedFor: true };
 
@@ -101,26 +101,26 @@ describe('toTargetHeaders', () => {
   });
 });
 
-describe('fromTargetResponseHeaders', () => {
+describe('fromTargetRawHeaders', () => {
   it('drops hop-by-hop fields and the fields the target Connection header names', () => {
-    const out = fromTargetResponseHeaders({
-      Connection: 'X-Internal, keep-alive',
-      'X-Internal': 'secret',
-      'Keep-Alive': 'timeout=5',
-      'Transfer-Encoding': 'chunked',
-      'Proxy-Authenticate': 'Basic',
-      Trailer: 'X-Sum',
-      Upgrade: 'h2c',
-      'Content-Type': 'application/json',
-      'Set-Cookie': ['a=1', 'b=2'],
-      'X-Gone': undefined,
-    });
+    const out = fromTargetRawHeaders([
+      'Connection', 'X-Internal, keep-alive',
+      'X-Internal', 'secret',
+      'Keep-Alive', 'timeout=5',
+      'Transfer-Encoding', 'chunked',
+      'Proxy-Authenticate', 'Basic',
+      'Trailer', 'X-Sum',
+      'Upgrade', 'h2c',
+      'Content-Type', 'application/json',
+      'Set-Cookie', 'a=1',
+      'set-cookie', 'b=2',
+    ]);
     expect(out.names()).toEqual(['Content-Type', 'Set-Cookie']);
     expect(out.getAll('set-cookie')).toEqual(['a=1', 'b=2']);
   });
 
   it('keeps the target Content-Length for the caller to decide', () => {
-    expect(fromTargetResponseHeaders({ 'content-length': '12' }).get('Content-Length')).toBe('12');
+    expect(fromTargetRawHeaders(['content-length', '12']).get('Content-Length')).toBe('12');
   });
 });
 
