@@ -2,22 +2,15 @@
 import type { SharedFlowBundle } from '../bundle/shared-flow-bundle.js';
 import type { FlowHookPoint } from '../engine/shared-flow.js';
 import type { BundleProblem } from '../errors.js';
+import type { ApiRecord } from '../revisions/revision-records.js';
 
 export const SHARED_FLOWS = 'sharedflows';
 export const SHARED_FLOW_REVISIONS = 'sharedflow-revisions';
 export const SHARED_FLOW_DEPLOYMENTS = 'sharedflow-deployments';
 export const FLOW_HOOKS = 'flowhooks';
 
-export interface SharedFlowRecord {
-  readonly organization: string;
-  readonly name: string;
-  readonly createdAt: number;
-  readonly createdBy: string;
-  readonly lastModifiedAt: number;
-  readonly lastModifiedBy: string;
-  /** Highest revision number ever committed: numbers are never handed out twice, as for API proxies. */
-  readonly highestRevision: number;
-}
+/** A shared flow has exactly an API proxy's record fields (name, audit times, the revision high-water mark). */
+export type SharedFlowRecord = ApiRecord;
 
 export interface SharedFlowRevisionRecord {
   readonly organization: string;
