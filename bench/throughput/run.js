@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { createBenchRun } from '../lib/create-bench-run.js';
 import { parseKnobs } from '../lib/knobs.js';
+import { scrapeGcPauses } from '../lib/scrape-gc-pauses.js';
 import { measureScenario } from '../lib/measure-scenario.js';
 import { toRatio, toRatios } from '../lib/to-ratios.js';
 import { toRunInfo } from '../lib/to-run-info.js';
@@ -210,6 +211,7 @@ try {
 
   // Proof that what was measured had metrics and access logging on: both must count every answered request.
   const metrics = await scrapeRequestCounts(String(gateway.ready.adminUrl));
+  summary.gatewayGcPauses = await scrapeGcPauses(String(gateway.ready.adminUrl));
   await gateway.close();
   const logLines = await countLogLines(logFile);
   summary.observability = {

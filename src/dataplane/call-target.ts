@@ -53,7 +53,7 @@ export async function callTarget(ctx: FlowContext, client: TargetClient, loadBal
       clientProto: ctx.init.scheme,
       clientHost: ctx.init.host,
       xForwardedFor: options.xForwardedFor,
-      signal: ctx.init.targetSignal ?? ctx.init.signal,
+      signal: ctx.init.targetSignal,
     });
   } catch (err) {
     exchange?.afterTargetCall(span, undefined, err, (performance.now() - startedAt) / 1000);

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { runtimeFaults } from '../errors.js';
 import { toFaultBody } from '../engine/fault-response.js';
 import type { RequestHandler } from './handle-request.js';
+import { SlotList } from './slot-list.js';
 
 export interface ListenerTls {
   readonly cert: Buffer;
@@ -58,10 +59,12 @@ export async function createListener(options: ListenerOptions, requestHandler: R
   // While closing, every response ends its connection: keep-alive clients reconnect elsewhere instead of
   // holding this process open until the grace deadline.
   let closing = false;
-  const active = new Set<http.ServerResponse>();
+  // A SlotList, not a Set: see slot-list.ts.
+  const active = new SlotList<http.ServerResponse>();
   const handler: RequestHandler = (req, res) => {
-    active.add(res);
-    res.once('close', () => active.delete(res));
+    const handle = active.add(res);
+    // `on`, not `once`: see handle-request.ts.
+    res.on('close', () => active.remove(handle));
     if (closing) res.shouldKeepAlive = false;
     requestHandler(req, res);
   };
@@ -100,7 +103,7 @@ export async function createListener(options: ListenerOptions, requestHandler: R
     scheme: options.tls ? 'https' : 'http',
     async close(graceMs) {
       closing = true;
-      for (const res of active) {
+      for (const res of active.values()) {
         if (!res.headersSent) res.shouldKeepAlive = false;
         else res.once('finish', () => res.socket?.end());
       }

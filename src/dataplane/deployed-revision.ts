@@ -1,6 +1,7 @@
 // A compiled revision deployed at a deployment base path, with the in-flight count that drains it.
 import type { CompiledProxyEndpoint, CompiledRevision } from '../engine/compiled-revision.js';
 import type { RevisionObserver } from './revision-observer.js';
+import { SlotList } from './slot-list.js';
 
 /** Joins a deployment base path and a ProxyEndpoint BasePath with one `/` (compat §3.3). */
 export function toEffectiveBasePath(deploymentBasePath: string, endpointBasePath: string): string {
@@ -16,7 +17,7 @@ export class DeployedRevision {
   private inflightCount = 0;
   private idleWaiters: Array<() => void> = [];
   /** How to end each in-flight request if the drain ceiling passes (registered by the data plane). */
-  private readonly enders = new Set<() => void>();
+  private readonly enders = new SlotList<() => void>();
   /** Metric cells and access logger of this revision, resolved by the data plane on its first request. */
   observer: RevisionObserver | undefined = undefined;
 
@@ -48,16 +49,18 @@ export class DeployedRevision {
     }
   }
 
-  /** Registers how to end one in-flight request at the drain ceiling; call the returned function when it ends. */
-  trackRequest(end: () => void): () => void {
-    this.enders.add(end);
-    return () => this.enders.delete(end);
+  /** Registers how to end one in-flight request at the drain ceiling; pass the returned handle to untrackRequest when it ends. */
+  trackRequest(end: () => void): number {
+    return this.enders.add(end);
+  }
+
+  untrackRequest(handle: number): void {
+    this.enders.remove(handle);
   }
 
   /** The drain ceiling passed: ends every request still in flight (each answers 504 or is cut). Returns how many. */
   endInflightRequests(): number {
-    const enders = [...this.enders];
-    this.enders.clear();
+    const enders = this.enders.clear();
     for (const end of enders) end();
     return enders.length;
   }

@@ -55,3 +55,7 @@ export class ExchangeAbort {
 
 /** What target clients accept as a request's abort signal: a real AbortSignal or an ExchangeAbort. */
 export type TargetAbortSignal = AbortSignal | ExchangeAbort;
+
+export function isAbortSignal(signal: TargetAbortSignal): signal is AbortSignal {
+  return 'addEventListener' in signal;
+}

@@ -74,7 +74,7 @@ export class ExchangeContext extends FlowContext {
     if (status !== undefined) {
       this.targetStatus = status;
       metrics.targetSeconds.observe(seconds);
-    } else if ((this.init.targetSignal ?? this.init.signal)?.aborted) {
+    } else if (this.init.targetSignal?.aborted) {
       // The client went away and the call was abandoned: not the target's failure.
       errorKind = 'aborted';
     } else if (error instanceof TargetError) {

@@ -3,7 +3,7 @@ import { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { errors, type Dispatcher } from 'undici';
 import { toTargetError } from './classify-target-error.js';
-import type { TargetAbortSignal } from './exchange-abort.js';
+import { isAbortSignal, type TargetAbortSignal } from './exchange-abort.js';
 import { TargetBody } from './target-body.js';
 
 function noop(): void {}
@@ -116,10 +116,6 @@ export class TargetResponseHandler implements Dispatcher.DispatchHandler {
     if (isAbortSignal(signal)) signal.removeEventListener('abort', listener);
     else signal.removeListener('abort', listener);
   }
-}
-
-function isAbortSignal(signal: TargetAbortSignal): signal is AbortSignal {
-  return 'addEventListener' in signal;
 }
 
 function reasonOf(signal: TargetAbortSignal): Error {

@@ -1,6 +1,6 @@
 // The per-request state policies and conditions work on: messages, flow variables (computed lazily) and fault state.
 import { randomUUID } from 'node:crypto';
-import type { TargetAbortSignal } from '../dataplane/exchange-abort.js';
+import { isAbortSignal, type TargetAbortSignal } from '../dataplane/exchange-abort.js';
 import type { PolicyFault } from '../errors.js';
 import { Message } from './message.js';
 import { NOT_A_MESSAGE_VARIABLE, readMessageVariable, removeMessageVariable, writeMessageVariable } from './message-variables.js';
@@ -30,9 +30,10 @@ export interface FlowContextInit {
   readonly messageId: string;
   /** Epoch milliseconds; injected so tests control time. */
   readonly now: () => number;
-  /** Aborted when the client goes away before the response is complete: target calls stop then. */
-  readonly signal?: AbortSignal;
-  /** The same abort, as the cheaper emitter the target call uses (reading `signal` may create an AbortController). */
+  /**
+   * Aborted when the client goes away before the response is complete: target calls stop then. An ExchangeAbort
+   * (the data plane's) makes a real AbortSignal only when FlowContext.signal is read (a callout).
+   */
   readonly targetSignal?: TargetAbortSignal;
   /** The runner's I/O, for policies that run steps themselves (FlowCallout). */
   readonly io?: FlowIo;
@@ -79,6 +80,12 @@ export class FlowContext implements VariableReader {
     this.request = init.request;
     this.response = new Message('response');
     this.target = { name: undefined, urlOverride: undefined, url: undefined, copyPathSuffix: true, copyQueryParams: true, host: undefined, ip: undefined, basePath: undefined };
+  }
+
+  /** `init.targetSignal` as a real AbortSignal, for callouts (fetch-style clients); undefined without one. */
+  get signal(): AbortSignal | undefined {
+    const signal = this.init.targetSignal;
+    return signal === undefined || isAbortSignal(signal) ? signal : signal.signal;
   }
 
   /** The message `message.*` refers to: the request in request flows, the response otherwise. */

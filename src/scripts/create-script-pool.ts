@@ -1,6 +1,7 @@
 // The gateway-wide pool of script host processes: spawns them, hands runs out, enforces time limits by killing, replaces the dead.
 import type { Logger } from 'pino';
 import type { FromHostFrame, ScriptCallOp, ToHostFrame } from './script-protocol.js';
+import { SlotList } from '../dataplane/slot-list.js';
 import { startScriptHost, type ScriptHost, type ScriptHostDeath } from './start-script-host.js';
 
 export interface ScriptPoolOptions {
@@ -52,7 +53,8 @@ interface Script {
 }
 
 interface Run {
-  readonly id: number;
+  /** The run's SlotList handle, sent to the host and echoed in its frames. */
+  id: number;
   readonly script: Script;
   readonly request: ScriptRunRequest;
   readonly resolve: (result: ScriptRunResult) => void;
@@ -80,11 +82,11 @@ export function createScriptPool(options: ScriptPoolOptions): ScriptPool {
   const { logger } = options;
   const killGraceMs = options.killGraceMs ?? 100;
   const scripts = new Map<number, Script>();
-  const runs = new Map<number, Run>();
+  // Not a Map: one entry per script run would keep every run's request alive through young-generation GCs (slot-list.ts).
+  const runs = new SlotList<Run>();
   let hosts: Host[] = [];
   let hostSeq = 0;
   let scriptSeq = 0;
-  let runSeq = 0;
   let closed = false;
   // Hosts that died before they were ready, in a row: past a few, starting more waits (a broken host would respawn in a loop).
   let failedStarts = 0;
@@ -95,7 +97,7 @@ export function createScriptPool(options: ScriptPoolOptions): ScriptPool {
   };
 
   const finish = (run: Run, result: ScriptRunResult): void => {
-    if (!runs.delete(run.id)) return;
+    if (runs.remove(run.id) === undefined) return;
     run.resolve(result);
   };
 
@@ -254,8 +256,8 @@ export function createScriptPool(options: ScriptPoolOptions): ScriptPool {
       return {
         run(request) {
           return new Promise<ScriptRunResult>((resolve) => {
-            const run: Run = { id: ++runSeq, script, request, resolve, openCalls: 0 };
-            runs.set(run.id, run);
+            const run: Run = { id: 0, script, request, resolve, openCalls: 0 };
+            run.id = runs.add(run);
             dispatch(run);
           });
         },

@@ -11,7 +11,7 @@ import { toMessageSnapshot, toWireValue } from './to-exec-snapshot.js';
 
 export interface FlowCallHandler extends ScriptCallHandler {
   /** The first write the flow refused, or the first question that could not be answered: the run then fails. */
-  readonly failure: Error | undefined;
+  failure: Error | undefined;
 }
 
 export interface FlowCallHandlerDeps {
@@ -21,7 +21,6 @@ export interface FlowCallHandlerDeps {
 }
 
 export function createFlowCallHandler(flow: FlowContext, callouts: Map<string, PendingCallout>, deps: FlowCallHandlerDeps): FlowCallHandler {
-  let failure: Error | undefined;
   const answer = (op: ScriptCallOp, argument: unknown): string | Promise<string> => {
     switch (op) {
       case 'get':
@@ -39,16 +38,16 @@ export function createFlowCallHandler(flow: FlowContext, callouts: Map<string, P
     }
     throw new Error(`unknown script call "${String(op)}"`);
   };
-  return {
-    get failure() {
-      return failure;
-    },
+  // A data property, not a getter: an object literal with an accessor, made per run, kept each request's objects alive
+  // through young-generation collections (see dataplane/slot-list.ts).
+  const handler: FlowCallHandler = {
+    failure: undefined,
     call(op, argumentJson, opsJson) {
       try {
         applyScriptOps(flow, JSON.parse(opsJson) as unknown, callouts);
         return answer(op, JSON.parse(argumentJson) as unknown);
       } catch (err) {
-        failure ??= err as Error;
+        handler.failure ??= err as Error;
         return '';
       }
     },
@@ -57,12 +56,13 @@ export function createFlowCallHandler(flow: FlowContext, callouts: Map<string, P
       try {
         request = JSON.parse(requestJson) as CalloutRequestWire;
       } catch (err) {
-        failure ??= err as Error;
+        handler.failure ??= err as Error;
         return;
       }
       callouts.set(calloutId, new PendingCallout(calloutId, perform(request, flow, deps)));
     },
   };
+  return handler;
 }
 
 function waitFor(pending: PendingCallout, waitMs: number): Promise<string> {
@@ -99,7 +99,7 @@ async function perform(request: CalloutRequestWire, flow: FlowContext, deps: Flo
       headers,
       body: typeof request.body === 'string' && request.body !== '' ? Buffer.from(request.body, 'utf8') : undefined,
       timeoutMs: deps.calloutTimeoutMs,
-      signal: flow.init.signal,
+      signal: flow.signal,
     });
     return {
       ok: true,

@@ -139,7 +139,7 @@ export function compileServiceCallout(config: ServiceCalloutConfig, ctx: PolicyC
         }
         let result: Awaited<ReturnType<typeof target.send>>;
         try {
-          result = await target.send(url, { ...send, signal: flow.init.signal });
+          result = await target.send(url, { ...send, signal: flow.signal });
         } catch (err) {
           if (err instanceof PolicyFault && err.errorCode.startsWith('steps.servicecallout.')) throw err;
           services.logger.debug({ err, policy: policyName, api: ctx.apiName }, 'ServiceCallout failed');
