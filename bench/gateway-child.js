@@ -3,7 +3,6 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pino } from 'pino';
 import { packBundle } from './lib/pack-bundle.js';
 import { runChild } from './lib/run-child.js';
 
@@ -34,8 +33,8 @@ const dist = new URL('../dist/', import.meta.url);
  * @property {string} [dataDir]  the gateway's files go under `<dataDir>/data` and stay when it closes (a restart on
  *   the same store); absent: a temporary directory removed on close
  * @property {number} [workers]  data-plane worker processes (`baton serve --workers`); absent or 1: none
- * @property {string} [logFile]  log lines go to this file, through the same pino destination as `baton serve`'s
- *   stdout (SonicBoom, asynchronous writes); absent: stderr
+ * @property {string} [logFile]  log lines go to this file, through the destination `baton serve` writes its stdout
+ *   with (src/logger.ts createLogDestination: asynchronous, batched); absent: stderr
  */
 
 /** @typedef {import('../src/config.js').BatonConfig} BatonConfig */
@@ -89,11 +88,11 @@ async function packBundleFiles(dir, files) {
  * Creates the gateway in `dataDir` and deploys the spec's bundles; closes it again if a deploy fails.
  * @param {GatewaySpec} spec
  * @param {string} dataDir
- * @param {import('pino').DestinationStream} destination
+ * @param {(logs: { createLogDestination: (dest: string) => import('pino').DestinationStream }) => import('pino').DestinationStream} toDestination
  * @returns {Promise<import('../src/gateway.js').Gateway>}
  */
-async function startGateway(spec, dataDir, destination) {
-  const [{ parseConfig }, { createGateway }, { createLogger }] = await Promise.all([
+async function startGateway(spec, dataDir, toDestination) {
+  const [{ parseConfig }, { createGateway }, { createLogger, createLogDestination }] = await Promise.all([
     import(new URL('config.js', dist).href),
     import(new URL('gateway.js', dist).href),
     import(new URL('logger.js', dist).href),
@@ -104,7 +103,7 @@ async function startGateway(spec, dataDir, destination) {
   const restorePorts = toPlaceholderPorts(raw);
   // An empty environment: BATON_* variables of the shell running the bench must not move listeners off loopback.
   const config = restorePorts(parseConfig(raw, {}, dataDir, dataDir));
-  const logger = createLogger({ level: config.logging.level, destination });
+  const logger = createLogger({ level: config.logging.level, destination: toDestination({ createLogDestination }) });
   /** @type {import('../src/gateway.js').Gateway} */
   const gateway = await createGateway(config, { logger, ...((spec.workers ?? 1) > 1 ? { workers: { count: spec.workers } } : {}) });
   try {
@@ -286,9 +285,14 @@ runChild(async (raw) => {
   const spec = /** @type {GatewaySpec} */ (/** @type {unknown} */ (raw));
   const dataDir = spec.dataDir ?? await mkdtemp(join(tmpdir(), 'baton-bench-'));
   const removeDataDir = () => (spec.dataDir ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }));
-  // The destination `baton serve` gets for stdout (asynchronous pino.destination, see src/logger.ts), pointed at a file.
-  const logFile = spec.logFile ? pino.destination({ dest: spec.logFile, sync: false }) : undefined;
-  const gateway = await startGateway(spec, dataDir, logFile ?? process.stderr).catch(async (err) => {
+  /** @type {(import('pino').DestinationStream & { flushSync(): void }) | undefined} */
+  let logFile;
+  // The destination `baton serve` gets for stdout, pointed at a file.
+  const gateway = await startGateway(spec, dataDir, ({ createLogDestination }) => {
+    if (!spec.logFile) return process.stderr;
+    logFile = /** @type {import('pino').DestinationStream & { flushSync(): void }} */ (createLogDestination(spec.logFile));
+    return logFile;
+  }).catch(async (err) => {
     await removeDataDir();
     throw err;
   });

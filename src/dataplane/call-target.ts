@@ -3,23 +3,7 @@ import { Message } from '../engine/message.js';
 import type { FlowContext } from '../engine/flow-context.js';
 import { ExchangeContext } from './exchange-context.js';
 import type { TargetClient, TargetResponse } from './target-client.js';
-
-/** Joins a URL or path and a suffix with exactly one `/` between them. */
-function joinPath(base: string, suffix: string): string {
-  if (suffix === '') return base;
-  if (base.endsWith('/') && suffix.startsWith('/')) return base + suffix.slice(1);
-  if (!base.endsWith('/') && !suffix.startsWith('/')) return `${base}/${suffix}`;
-  return base + suffix;
-}
-
-/** Splits `http://h/p?q` so the path suffix goes before the TargetEndpoint URL's own query string. */
-function appendToUrl(baseUrl: string, suffix: string, query: string): string {
-  const queryAt = baseUrl.indexOf('?');
-  const path = queryAt === -1 ? baseUrl : baseUrl.slice(0, queryAt);
-  const ownQuery = queryAt === -1 ? '' : baseUrl.slice(queryAt + 1);
-  const allQuery = [ownQuery, query].filter((q) => q !== '').join('&');
-  return allQuery === '' ? joinPath(path, suffix) : `${joinPath(path, suffix)}?${allQuery}`;
-}
+import { joinPath } from './target-destination.js';
 
 export async function callTarget(ctx: FlowContext, client: TargetClient, loadBalancerPath: string | undefined, options: { xForwardedFor: boolean }): Promise<void> {
   const request = ctx.request;
@@ -33,8 +17,6 @@ export async function callTarget(ctx: FlowContext, client: TargetClient, loadBal
   } else if (loadBalancerPath !== undefined) {
     const path = joinPath(loadBalancerPath === '' ? '/' : loadBalancerPath, suffix);
     pathAndQuery = query === '' ? path : `${path}?${query}`;
-  } else {
-    url = appendToUrl(client.baseUrl ?? '', suffix, query);
   }
   const body = request.isStreaming ? request.takeStream() : request.contentBuffer.byteLength > 0 ? request.contentBuffer : undefined;
   // Data-plane requests carry an ExchangeContext: traceparent, the target span, target latency and errors.
@@ -47,6 +29,9 @@ export async function callTarget(ctx: FlowContext, client: TargetClient, loadBal
       method: request.verb,
       url,
       pathAndQuery,
+      // The URL form with target.url unchanged: the client appends these to its TargetEndpoint URL.
+      pathSuffix: suffix,
+      query,
       headers: request.headers,
       body,
       clientIp: ctx.init.clientIp,

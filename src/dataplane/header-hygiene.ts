@@ -46,7 +46,7 @@ export function toTargetHeaders(headers: ParamMap, info: TargetHeaderInfo): Reco
   const dropped = connectionNamedFields(headers);
   for (const [name, values] of headers) {
     const key = name.toLowerCase();
-    if (HOP_BY_HOP.has(key) || dropped.has(key)) continue;
+    if (HOP_BY_HOP.has(key) || dropped?.has(key)) continue;
     // Framing, Host and the forwarding fields are the gateway's to write.
     if (key === 'content-length' || key === 'host' || key === 'x-forwarded-proto' || key === 'x-forwarded-host') continue;
     assertValidHeader(name, values);
@@ -110,7 +110,7 @@ export function toClientResponseHeaders(headers: ParamMap, bodyLength: number | 
   const out: Array<[string, string | string[]]> = [];
   for (const [name, values] of headers) {
     const key = name.toLowerCase();
-    if (HOP_BY_HOP.has(key) || dropped.has(key)) continue;
+    if (HOP_BY_HOP.has(key) || dropped?.has(key)) continue;
     if (key === 'content-length') {
       if (bodyLength === undefined && values[0] !== undefined) out.push([name, values[0]]);
       continue;
@@ -122,10 +122,15 @@ export function toClientResponseHeaders(headers: ParamMap, bodyLength: number | 
   return out;
 }
 
-/** Lower-cased names listed in Connection (RFC 9110 §7.6.1: each connection-option names a field to remove). */
-function connectionNamedFields(headers: ParamMap): Set<string> {
+/**
+ * Lower-cased names listed in Connection (RFC 9110 §7.6.1: each connection-option names a field to remove);
+ * undefined without a Connection header, the usual case, so that no Set is made per message.
+ */
+function connectionNamedFields(headers: ParamMap): Set<string> | undefined {
+  const values = headers.getAll('connection');
+  if (values.length === 0) return undefined;
   const names = new Set<string>();
-  for (const value of headers.getAll('connection')) {
+  for (const value of values) {
     for (const option of value.split(',')) {
       const name = option.trim().toLowerCase();
       if (name !== '') names.add(name);

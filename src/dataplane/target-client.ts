@@ -8,7 +8,9 @@ import { classifyTargetError, isConnectFailure, toTargetError } from './classify
 import { fromTargetRawHeaders, toTargetHeaders } from './header-hygiene.js';
 import { createLoadBalancer, type LoadBalancer } from './load-balancer.js';
 import type { TargetBody } from './target-body.js';
-import { toConfiguredUrlDestination, toLoadBalancerMembers, toOriginPath, toUrlDestination, type TargetDestination } from './target-destination.js';
+import {
+  appendToUrl, toConfiguredUrlDestination, toLoadBalancerMembers, toOriginPath, toParsedTargetUrl, toPlainTargetPath, toUrlDestination, type TargetDestination,
+} from './target-destination.js';
 import type { TargetAbortSignal } from './exchange-abort.js';
 import { createTargetPools } from './target-pools.js';
 import { TargetResponseHandler } from './target-response-handler.js';
@@ -21,6 +23,9 @@ export interface TargetRequest {
   url?: string;
   /** LoadBalancer form: the complete path (the caller has already joined `<Path>`) and query, sent to the chosen server. */
   pathAndQuery?: string;
+  /** URL form without `url`: the path suffix and query string (without `?`) appended to the TargetEndpoint URL. */
+  pathSuffix?: string;
+  query?: string;
   headers: ParamMap;
   /** A Buffer is sent with its exact Content-Length; a stream is sent chunked. Undefined: no body. */
   body: Buffer | Readable | undefined;
@@ -75,6 +80,7 @@ export function createTargetClient(connection: HttpTargetConnectionConfig, deps:
   if (connection.ssl?.clientAuthEnabled) throw new Error('HTTPTargetConnection SSLInfo: ClientAuthEnabled (mutual TLS) is not supported');
   const settings = parseTargetProperties(connection.properties);
   const base = connection.url === undefined ? undefined : toConfiguredUrlDestination(connection.url, connection);
+  const parsedBase = connection.url === undefined ? undefined : toParsedTargetUrl(connection.url);
   const members = toLoadBalancerMembers(connection, deps.targetServers);
   const lbConfig = connection.loadBalancer;
   const balancer = lbConfig
@@ -153,8 +159,15 @@ export function createTargetClient(connection: HttpTargetConnectionConfig, deps:
         return dispatch(request, destination, path);
       }
       if (balancer) return sendBalanced(request, balancer, request.pathAndQuery ?? '/');
-      if (!base) throw runtimeFault('InvalidTargetUrl');
-      return dispatch(request, base, toOriginPath(base, request.pathAndQuery ?? '/'));
+      if (!base || connection.url === undefined) throw runtimeFault('InvalidTargetUrl');
+      if (request.pathAndQuery !== undefined) return dispatch(request, base, toOriginPath(base, request.pathAndQuery));
+      // The URL form: no URL is parsed per request unless the suffix or query needs the parser's normalizing.
+      const suffix = request.pathSuffix ?? '';
+      const query = request.query ?? '';
+      const plain = parsedBase && toPlainTargetPath(parsedBase, suffix, query);
+      if (plain !== undefined) return dispatch(request, base, plain);
+      const { destination, path } = toUrlDestination(appendToUrl(connection.url, suffix, query), urlRejectUnauthorized);
+      return dispatch(request, destination, path);
     },
     async close() {
       closed = true;

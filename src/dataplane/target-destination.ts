@@ -14,6 +14,55 @@ export interface TargetDestination {
   readonly rejectUnauthorized: boolean;
 }
 
+/** Joins a URL or path and a suffix with exactly one `/` between them. */
+export function joinPath(base: string, suffix: string): string {
+  if (suffix === '') return base;
+  if (base.endsWith('/') && suffix.startsWith('/')) return base + suffix.slice(1);
+  if (!base.endsWith('/') && !suffix.startsWith('/')) return `${base}/${suffix}`;
+  return base + suffix;
+}
+
+/** A TargetEndpoint URL plus a path suffix and a query: the suffix goes before the URL's own query string (compat §6.4). */
+export function appendToUrl(baseUrl: string, suffix: string, query: string): string {
+  const queryAt = baseUrl.indexOf('?');
+  const path = queryAt === -1 ? baseUrl : baseUrl.slice(0, queryAt);
+  const ownQuery = queryAt === -1 ? '' : baseUrl.slice(queryAt + 1);
+  const allQuery = ownQuery === '' ? query : query === '' ? ownQuery : `${ownQuery}&${query}`;
+  return allQuery === '' ? joinPath(path, suffix) : `${joinPath(path, suffix)}?${allQuery}`;
+}
+
+// Text the WHATWG URL parser keeps as it is: in a path (no percent-encoding, no `\`), and in a special URL's query
+// (which also encodes `'`). `%` stays `%` whether or not hex digits follow.
+const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
+const PLAIN_QUERY = /^[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*$/;
+// `.` or `..` segments, plain or percent-encoded, which the parser would resolve.
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+
+/** The configured URL of the URL form, parsed once: what a path suffix and query are appended to. */
+export interface ParsedTargetUrl {
+  readonly pathname: string;
+  /** Without `?`; empty when the URL has none. */
+  readonly query: string;
+}
+
+/** The pathname and query of a configured URL; undefined when it has a fragment (then every call takes the slow path). */
+export function toParsedTargetUrl(url: string): ParsedTargetUrl | undefined {
+  const parsed = new URL(url);
+  return parsed.hash === '' ? { pathname: parsed.pathname, query: parsed.search.slice(1) } : undefined;
+}
+
+/**
+ * The path and query `toUrlDestination(appendToUrl(url, suffix, query))` would send, built without parsing a URL
+ * per request. Only when the suffix and query hold nothing the parser would change (no dot segments, no character
+ * it percent-encodes); otherwise undefined, and the caller parses.
+ */
+export function toPlainTargetPath(base: ParsedTargetUrl, suffix: string, query: string): string | undefined {
+  if (!PLAIN_PATH.test(suffix) || DOT_SEGMENT.test(suffix) || !PLAIN_QUERY.test(query)) return undefined;
+  const path = joinPath(base.pathname, suffix);
+  const allQuery = base.query === '' ? query : query === '' ? base.query : `${base.query}&${query}`;
+  return allQuery === '' ? path : `${path}?${allQuery}`;
+}
+
 /** Path and query to send, plus the destination; a URL that is not plain http(s) is the InvalidTargetUrl fault. */
 export function toUrlDestination(url: string, rejectUnauthorized: boolean): { destination: TargetDestination; path: string } {
   let parsed: URL;
