@@ -45,6 +45,10 @@ export function compileExtractPattern(text: string, options: ExtractPatternOptio
     lastWasVariable = true;
     position = close + 1;
   }
+  // The pattern is one variable and nothing else (`{id}`): it takes the whole input, within one segment for URIPath.
+  if (variables.length === 1 && source === (options.segmentVariables ? '([^/]*?)' : '(.*?)')) {
+    return { variables, match: (input) => (options.segmentVariables && input.includes('/') ? undefined : [input]) };
+  }
   const compiled = RE2JS.compile(source, RE2JS.DOTALL | (options.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0));
   const count = variables.length;
   return {

@@ -19,6 +19,18 @@ describe('JavaRegex on a linear-time engine', () => {
     expect(compileConditionText('p Matches "*a*a*a*a*b"')(toVariableReader({ p: value }))).toBe(false);
   });
 
+  it('compares a pattern without metacharacters as literal text, whole value only', () => {
+    const matches = compileJavaRegex('/json');
+    expect(matches('/json')).toBe(true);
+    expect(matches('/json/')).toBe(false);
+    expect(matches('x/json')).toBe(false);
+    expect(matches('/JSON')).toBe(false);
+    expect(compileJavaRegex('a-b_c d#e')('a-b_c d#e')).toBe(true);
+    // One metacharacter is enough to make it a regex again.
+    expect(compileJavaRegex('/js.n')('/jsXn')).toBe(true);
+    expect(compileJavaRegex('a\\.b')('a.b')).toBe(true);
+  });
+
   it('matches the whole value only', () => {
     const matches = compileJavaRegex('/c*t');
     expect(matches('/cat')).toBe(false);

@@ -21,6 +21,15 @@ describe('compileExtractPattern', () => {
     expect(text('/a/{id}/b').match('/a/4/2/b')).toEqual(['4/2']);
   });
 
+  it('gives a pattern that is one variable the whole input (without a `/` for a path variable)', () => {
+    expect(text('{all}').match('')).toEqual(['']);
+    expect(text('{all}').match('a/b\nc')).toEqual(['a/b\nc']);
+    expect(text('{all}', true).match('MiXeD')).toEqual(['MiXeD']);
+    expect(path('{seg}').match('one-segment')).toEqual(['one-segment']);
+    expect(path('{seg}').match('two/segments')).toBeUndefined();
+    expect(path('{seg}').match('')).toEqual(['']);
+  });
+
   it('compares literal text case-insensitively only with ignoreCase', () => {
     expect(path('/Accounts/{id}').match('/accounts/7')).toBeUndefined();
     expect(path('/Accounts/{id}', true).match('/accounts/7')).toEqual(['7']);
