@@ -65,7 +65,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
 
   const answerFault = (req: IncomingMessage, res: ServerResponse, fault: PolicyFault, requestId: string): void => {
     req.resume();
-    writeClientResponse(res, toFaultResponse(fault, requestId), { isHead: req.method === 'HEAD', extraHeaders: undefined, onBodyError: undefined });
+    writeClientResponse(res, toFaultResponse(fault, requestId), { requestId, isHead: req.method === 'HEAD', extraHeaders: undefined, onBodyError: undefined });
   };
 
   /** Refused at the edge or matching no proxy: answered and observed at once. */
@@ -85,8 +85,6 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
     const clientHeaders = req.headers;
     const clientRequestId = clientHeaders['x-request-id'];
     const requestId: string = typeof clientRequestId === 'string' && isValidRequestId(clientRequestId) ? clientRequestId : options.requestIds.next();
-    // Set first, so every answer carries it (faults, drain timeouts); a response header of the flow with this name replaces it.
-    res.setHeader(REQUEST_ID_HEADER, requestId);
     const head = readClientRequest(req, options.limits);
     if (!head.ok) {
       answerUnrouted(req, res, head.fault, requestId, undefined, startedAt);
@@ -182,6 +180,7 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       .then(() => {
         if (ctx.fault) addRequestIdToFaultBody(ctx.response, requestId);
         writeClientResponse(res, ctx.response, {
+          requestId,
           isHead: req.method === 'HEAD',
           extraHeaders,
           closeConnection: ctx.request.overflowed,

@@ -4,9 +4,12 @@ import { Readable } from 'node:stream';
 import type { Message, MessageStream } from '../engine/message.js';
 import { toFaultResponse, toPolicyFault } from '../engine/fault-response.js';
 import { toClientResponseHeaders } from './header-hygiene.js';
+import { REQUEST_ID_HEADER } from './request-ids.js';
 import { TargetBody } from './target-body.js';
 
 export interface WriteClientResponseOptions {
+  /** Sent as X-Request-ID unless the response already has that header (a flow's own value wins). */
+  readonly requestId: string;
   readonly isHead: boolean;
   readonly extraHeaders: Readonly<Record<string, string>> | undefined;
   readonly onBodyError: ((err: unknown, side: 'client' | 'target') => void) | undefined;
@@ -36,11 +39,22 @@ export function writeClientResponse(res: ServerResponse, response: Message, opti
     writeClientResponse(res, faultResponse, { ...options, extraHeaders: undefined });
     return;
   }
-  res.statusCode = response.statusCode;
   if (options.closeConnection) res.shouldKeepAlive = false;
-  if (response.reasonPhrase !== '') res.statusMessage = response.reasonPhrase;
-  for (const [name, value] of headers) res.setHeader(name, value);
-  if (options.extraHeaders) for (const [name, value] of Object.entries(options.extraHeaders)) res.setHeader(name, value);
+  // One writeHead with name/value pairs: Node validates and serializes them once, with no setHeader bookkeeping.
+  // The pairs come from a case-insensitive map, so each name is there once; an extra header replaces the flow's.
+  const extra = options.extraHeaders;
+  const flat: Array<string | string[]> = [];
+  let hasRequestId = false;
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase();
+    if (extra && Object.keys(extra).some((extraName) => extraName.toLowerCase() === key)) continue;
+    if (key === 'x-request-id') hasRequestId = true;
+    flat.push(name, value);
+  }
+  if (extra) for (const [name, value] of Object.entries(extra)) flat.push(name, value);
+  if (!hasRequestId) flat.push(REQUEST_ID_HEADER, options.requestId);
+  if (response.reasonPhrase !== '') res.writeHead(response.statusCode, response.reasonPhrase, flat);
+  else res.writeHead(response.statusCode, flat);
   if (noBody) {
     if (stream) discard(stream);
     res.end();
