@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { createBenchRun } from '../lib/create-bench-run.js';
-import { parseKnobs } from '../lib/knobs.js';
+import { parseKnobSpecs, parseKnobs } from '../lib/knobs.js';
+import { measureInterleaved } from '../lib/measure-interleaved.js';
 import { scrapeGcPauses } from '../lib/scrape-gc-pauses.js';
-import { measureScenario } from '../lib/measure-scenario.js';
 import { toRatio, toRatios } from '../lib/to-ratios.js';
 import { toRunInfo } from '../lib/to-run-info.js';
 import { countLogLines } from './count-log-lines.js';
@@ -22,6 +22,8 @@ const benchDir = fileURLToPath(new URL('../', import.meta.url));
 const REQUEST_PATH = '/json';
 /** The issue's targets (README "Performance"). */
 const TARGETS = { passThroughRatio: 0.9, policiesRatio: 0.6, addedLatencyP99Ms: 1 };
+/** `ROUNDS`: each scenario's DURATION is split into this many slices, measured in turn (lib/measure-interleaved.js). */
+const ROUNDS_KNOB = /** @type {const} */ ([{ env: 'ROUNDS', key: 'rounds', fallback: 5, min: 1, max: 50 }]);
 /** Warm-up of each run at half of the peak rate: the processes are warm already, this only opens the connections. */
 const HALF_RATE_WARMUP_S = 1;
 
@@ -84,7 +86,7 @@ process.on('exit', () => rmSync(logDir, { recursive: true, force: true }));
 /** @type {import('../lib/start-child.js').StartedChild | undefined} */
 let gatewayChild;
 try {
-  const knobs = parseKnobs(process.env);
+  const knobs = { ...parseKnobs(process.env), rounds: /** @type {number} */ (parseKnobSpecs(process.env, ROUNDS_KNOB).rounds) };
   summary.knobs = knobs;
 
   log('starting target, undici proxy and gateway');
@@ -133,6 +135,8 @@ try {
 
   const expected = await fetchOnce(agent, directUrl, undefined);
   summary.responseBodyBytes = Buffer.byteLength(expected.body);
+  /** @type {PlannedScenario[]} */
+  const checked = [];
   for (const scenario of plan) {
     // A proxy that answers fast but wrong would win a benchmark: check one answer before measuring.
     const check = await fetchOnce(agent, scenario.url, scenario.headers);
@@ -143,9 +147,10 @@ try {
       continue;
     }
     countAnswered(scenario.proxy, 1);
-    scenarios[scenario.name] = await measureScenario(scenario, knobs, run);
-    countAnswered(scenario.proxy, completedRequests(scenarios[scenario.name]));
+    checked.push(scenario);
   }
+  Object.assign(scenarios, await measureInterleaved(checked, knobs, run));
+  for (const scenario of checked) countAnswered(scenario.proxy, completedRequests(scenarios[scenario.name]));
 
   const { direct, undiciProxy: floor, baton, batonPolicies } = scenarios;
   summary.ratios = {
@@ -165,9 +170,12 @@ try {
   const addedP99 = { vsDirectMs: null, vsUndiciProxyMs: null };
   if (baton && direct && floor) {
     const rate = Math.max(1, Math.round(baton.requestsPerSec / 2));
-    for (const scenario of plan.filter((s) => ['direct', 'undiciProxy', 'baton'].includes(s.name))) {
-      const result = await measureScenario({ ...scenario, name: `${scenario.name} at ${rate}/s` }, { ...knobs, warmupS: Math.min(knobs.warmupS, HALF_RATE_WARMUP_S) }, run, { overallRate: rate });
-      halfRate[scenario.name] = result;
+    const paced = checked.filter((s) => ['direct', 'undiciProxy', 'baton'].includes(s.name)).map((s) => ({ ...s, name: `${s.name} at ${rate}/s`, plannedName: s.name }));
+    const pacedResults = await measureInterleaved(paced, { ...knobs, warmupS: Math.min(knobs.warmupS, HALF_RATE_WARMUP_S) }, run, { overallRate: rate });
+    for (const scenario of paced) {
+      const result = pacedResults[scenario.name];
+      if (!result) continue;
+      halfRate[scenario.plannedName] = result;
       countAnswered(scenario.proxy, completedRequests(result));
     }
     const p99 = (/** @type {string} */ name) => halfRate[name]?.latencyMs.p99 ?? 0;
