@@ -60,6 +60,29 @@ export function createLogDestination(dest: number | string): ReturnType<typeof p
   return pino.destination({ dest, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_INTERVAL_MS });
 }
 
+/**
+ * Writes out the lines still batched, synchronously. For a process about to die of a signal: pino's exit handler,
+ * which does this otherwise, does not run then. A destination that cannot flush (not open yet) is left as it is.
+ */
+export function flushLogSync(logger: Logger): void {
+  const stream = (logger as unknown as Record<symbol, { flushSync?: () => void } | undefined>)[pino.symbols.streamSym];
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // Nothing more can be saved.
+  }
+}
+
+/**
+ * Ends the process with `signal`'s default action (as if no handler were installed), after writing out the log
+ * lines still batched. Removes this process's other handlers of that signal first.
+ */
+export function dieOfSignal(logger: Logger, signal: NodeJS.Signals): void {
+  flushLogSync(logger);
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+}
+
 export interface CreateLoggerOptions {
   /** A pino level: fatal, error, warn, info, debug, trace or silent. */
   level: string;

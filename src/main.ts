@@ -1,7 +1,7 @@
 // Composition root of `baton serve`: create the gateway, say where everything listens, drain on SIGTERM/SIGINT.
 import type { BatonConfig } from './config.js';
 import { createGateway, type Gateway } from './gateway.js';
-import { createLogger } from './logger.js';
+import { createLogger, dieOfSignal } from './logger.js';
 
 /** The lines a person reads at start-up: every listener, and how to try a sample. */
 export function toStartupSummary(gateway: Gateway): string {
@@ -44,6 +44,11 @@ export async function runServe(config: BatonConfig, options: ServeOptions = { wo
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
+    // A second signal ends the process at once, as it did before any handler, but writes the batched log lines first.
+    for (const again of ['SIGTERM', 'SIGINT'] as const) {
+      process.removeAllListeners(again);
+      process.once(again, () => dieOfSignal(logger, again));
+    }
     logger.info({ signal, graceMs: config.timeouts.shutdownGraceMs }, 'shutting down: finishing in-flight requests');
     gateway.close().then(
       () => {

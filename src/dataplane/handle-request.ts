@@ -193,8 +193,14 @@ export function createRequestHandler(options: RequestHandlerOptions): RequestHan
       })
       .catch((err: unknown) => {
         logger.error({ err, api: revision.apiName, revision: revision.revision, requestId }, 'unexpected data-plane error');
-        if (!res.headersSent) answerFault(req, res, runtimeFault('InternalError'), requestId);
-        else res.destroy();
+        try {
+          if (!res.headersSent) answerFault(req, res, runtimeFault('InternalError'), requestId);
+          else res.destroy();
+        } catch (answerErr) {
+          // Even the fault could not be written (the response is in a state Node refuses): end the connection.
+          logger.error({ err: answerErr, requestId }, 'could not answer with a fault');
+          res.destroy();
+        }
       })
       .finally(release);
   };

@@ -1,7 +1,9 @@
 // The live items of a long-lived registry that churns once per request (in-flight responses, script runs), without a Map or Set.
 
-/** Slots per generation: a handle is `generation × SLOT_SPAN + slot`, a safe integer for 2^32 reuses of a slot. */
+/** Slots per generation: a handle is `generation × SLOT_SPAN + slot`. */
 const SLOT_SPAN = 2 ** 21;
+/** Generations wrap here, so handles stay below 2^52 and exact; a handle repeats only after 2^31 reuses of its slot. */
+const GENERATIONS = 2 ** 31;
 
 /**
  * Items in array slots, reused through a free list, each known by a numeric handle that is never handed out twice.
@@ -17,6 +19,8 @@ export class SlotList<T> {
   private readonly items: Array<T | undefined> = [];
   /** The handle each slot was last given. */
   private readonly handles: number[] = [];
+  /** The generation each slot was last given. */
+  private readonly generations: number[] = [];
   private readonly free: number[] = [];
   private count = 0;
 
@@ -28,8 +32,10 @@ export class SlotList<T> {
   add(item: T): number {
     const slot = this.free.pop() ?? this.items.length;
     if (slot >= SLOT_SPAN) throw new RangeError(`SlotList: more than ${SLOT_SPAN} live items`);
-    const previous = this.handles[slot];
-    const handle = previous === undefined ? slot : previous + SLOT_SPAN;
+    const previous = this.generations[slot];
+    const generation = previous === undefined ? 0 : (previous + 1) % GENERATIONS;
+    const handle = generation * SLOT_SPAN + slot;
+    this.generations[slot] = generation;
     this.handles[slot] = handle;
     this.items[slot] = item;
     this.count++;

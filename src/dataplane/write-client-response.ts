@@ -1,6 +1,7 @@
 // Writes a response Message to the client: hop-by-hop hygiene, exact framing, and an abort (never a clean end) when a streamed body fails.
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { runtimeFault } from '../errors.js';
 import type { Message, MessageStream } from '../engine/message.js';
 import { toFaultResponse, toPolicyFault } from '../engine/fault-response.js';
 import { toClientResponseHeaders } from './header-hygiene.js';
@@ -17,6 +18,9 @@ export interface WriteClientResponseOptions {
   readonly closeConnection?: boolean;
 }
 
+/** RFC 9112 §4 reason-phrase: HTAB, SP, VCHAR and obs-text; a CR or LF would split the status line. */
+const VALID_REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /** RFC 9110 §6.4.1: these statuses never carry content. */
 function hasNoContent(status: number): boolean {
   return status === 204 || status === 304 || (status >= 100 && status < 200);
@@ -31,8 +35,10 @@ export function writeClientResponse(res: ServerResponse, response: Message, opti
     // A streamed body keeps the target's Content-Length (the bytes pass through untouched); HEAD, 204 and 304 send none of their own.
     const bodyLength = stream || noBody ? undefined : response.contentBuffer.byteLength;
     headers = toClientResponseHeaders(response.headers, bodyLength);
+    if (!VALID_REASON_PHRASE.test(response.reasonPhrase)) throw runtimeFault('InvalidHeader', ['(reason phrase)']);
   } catch (err) {
-    // A header a policy built from request data with CR/LF/NUL: a controlled fault, never a split header (reliability §3.8).
+    // A header or reason phrase a policy built from request data with CR/LF/NUL: a controlled fault, never a split
+    // head (reliability §3.8).
     if (stream) discard(stream);
     const fault = toPolicyFault(err);
     const faultResponse = toFaultResponse(fault);

@@ -55,6 +55,32 @@ describe('SlotList', () => {
     expect(list.values()).toEqual(['d']);
   });
 
+  it('wraps a slot\'s generation before its handles lose precision, so neighbouring slots never share a handle', () => {
+    const list = new SlotList<string>();
+    const x = list.add('x');
+    const y = list.add('y');
+    list.remove(x);
+    list.remove(y);
+    // Both slots at the last generation before the wrap (2^31 - 1 reuses would take too long to run).
+    const generations = (list as unknown as { generations: number[] }).generations;
+    generations[0] = 2 ** 31 - 2;
+    generations[1] = 2 ** 31 - 2;
+    const [last0, last1] = [list.add('a'), list.add('b')];
+    expect(Number.isSafeInteger(last0) && Number.isSafeInteger(last1)).toBe(true);
+    expect(last0).not.toBe(last1);
+    list.remove(last0);
+    list.remove(last1);
+    const [wrapped0, wrapped1] = [list.add('c'), list.add('d')];
+    // Generation 0 again: the handle is the bare slot number.
+    expect(wrapped0).toBeLessThan(2 ** 21);
+    expect(wrapped1).toBeLessThan(2 ** 21);
+    expect(wrapped0).not.toBe(wrapped1);
+    expect(list.get(wrapped0)).toBe('c');
+    expect(list.get(wrapped1)).toBe('d');
+    expect(list.remove(wrapped1)).toBe('d');
+    expect(list.get(wrapped0)).toBe('c');
+  });
+
   it('keeps handles unique across many reuses of one slot', () => {
     const list = new SlotList<number>();
     const seen = new Set<number>();

@@ -50,6 +50,17 @@ describe('writeClientResponse', () => {
     expect(got.headers['x-other']).toBe('kept');
   });
 
+  it('answers a reason phrase a policy made invalid with the InvalidHeader fault, never a split status line', async () => {
+    const got = await exchange(() => {
+      const m = message(200, [['X-Ok', '1']]);
+      m.reasonPhrase = 'Fine\r\nSet-Cookie: evil=1';
+      return m;
+    });
+    expect(got.status).toBe(500);
+    expect(got.headers['set-cookie']).toBeUndefined();
+    expect(got.body).toContain('InvalidHeader');
+  });
+
   it('answers a header a policy made invalid with the InvalidHeader fault, never a split header', async () => {
     const got = await exchange(() => message(200, [['X-Bad', 'a\r\nSet-Cookie: evil=1']]));
     expect(got.status).toBe(500);
