@@ -1,7 +1,7 @@
 // Bundles the data-plane worker entry (src/cluster/worker-main.ts) so cluster can fork it: Node 20 cannot run TypeScript.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'vite';
+import { bundleTestChild } from './bundle-test-child.js';
 import type { WorkerOptions } from '../../src/gateway.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -15,20 +15,7 @@ export interface BuiltWorkerEntry {
 export async function buildWorkerEntry(): Promise<BuiltWorkerEntry> {
   // Inside node_modules: the bundle keeps its dependencies external, and they resolve from there.
   const outDir = await mkdtemp(join(root, 'node_modules', '.baton-worker-'));
-  await build({
-    configFile: false,
-    logLevel: 'silent',
-    root,
-    build: {
-      ssr: join(root, 'src/cluster/worker-main.ts'),
-      outDir,
-      emptyOutDir: false,
-      minify: false,
-      target: 'node20',
-      rollupOptions: { output: { entryFileNames: 'worker-main.mjs', format: 'es' } },
-    },
-  });
-  const exec = join(outDir, 'worker-main.mjs');
+  const exec = await bundleTestChild({ entry: join(root, 'src/cluster/worker-main.ts'), outDir, fileName: 'worker-main.mjs' });
   return {
     options: (count) => ({ count, exec, execArgv: ['--disable-proto=throw'] }),
     close: () => rm(outDir, { recursive: true, force: true }),

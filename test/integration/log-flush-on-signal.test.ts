@@ -2,8 +2,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleTestChild } from '../helpers/bundle-test-child.js';
 
 const root = join(import.meta.dirname, '../..');
 let workDir: string;
@@ -12,20 +12,7 @@ let childPath: string;
 beforeAll(async () => {
   // Node 20 cannot run TypeScript: the child is bundled with vite, inside node_modules so pino resolves from there.
   workDir = await mkdtemp(join(root, 'node_modules', '.baton-log-flush-'));
-  await build({
-    configFile: false,
-    logLevel: 'silent',
-    root,
-    build: {
-      ssr: join(import.meta.dirname, 'fixtures/log-until-signal.ts'),
-      outDir: workDir,
-      emptyOutDir: false,
-      minify: false,
-      target: 'node20',
-      rollupOptions: { output: { entryFileNames: 'log-until-signal.mjs', format: 'es' } },
-    },
-  });
-  childPath = join(workDir, 'log-until-signal.mjs');
+  childPath = await bundleTestChild({ entry: join(import.meta.dirname, 'fixtures/log-until-signal.ts'), outDir: workDir, fileName: 'log-until-signal.mjs' });
 });
 
 afterAll(async () => {

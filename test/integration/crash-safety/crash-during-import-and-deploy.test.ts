@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, rm, symlink, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'vite';
+import { bundleTestChild } from '../../helpers/bundle-test-child.js';
 import { checkRecoveredGateway } from './fixtures/check-recovered-gateway.js';
 import { applyAck, createCrashModel, type CrashModel } from './fixtures/crash-model.js';
 import { createRandom, type CrashBegin } from './fixtures/crash-workload.js';
@@ -40,20 +40,9 @@ beforeAll(async () => {
   // The bundle runs from the temp folder; its few runtime require()s (jszip internals, xpath) resolve through this link.
   await symlink(join(root, 'node_modules'), join(workDir, 'node_modules'), 'dir');
   // Node 20 cannot run TypeScript: the child is bundled once, dependencies included, which also halves its start-up time.
-  await build({
-    configFile: false,
-    logLevel: 'silent',
-    root,
-    ssr: { noExternal: true },
-    build: {
-      ssr: join(import.meta.dirname, 'fixtures/crash-gateway-child.ts'),
-      outDir: join(workDir, 'bin'),
-      minify: false,
-      target: 'node20',
-      rollupOptions: { output: { entryFileNames: 'crash-gateway-child.mjs', format: 'es' } },
-    },
+  childPath = await bundleTestChild({
+    entry: join(import.meta.dirname, 'fixtures/crash-gateway-child.ts'), outDir: join(workDir, 'bin'), fileName: 'crash-gateway-child.mjs', bundleDependencies: true,
   });
-  childPath = join(workDir, 'bin', 'crash-gateway-child.mjs');
 }, 60_000);
 
 afterAll(async () => {

@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'vite';
 import { createFileStore } from '../../../src/store/create-file-store.js';
+import { bundleTestChild } from '../../helpers/bundle-test-child.js';
 import { listTempFiles } from '../../unit/store/temp-store-dir.js';
 import { commitCount, isDeleted, toBlobBytes, toItem, toKey } from './fixtures/crash-workload.js';
 
@@ -44,20 +44,7 @@ let writerPath: string;
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'baton-crash-'));
   // Node 20 cannot run TypeScript, so the child script is bundled once with vite (vitest's own build tool).
-  const outDir = join(workDir, 'bin');
-  await build({
-    configFile: false,
-    logLevel: 'silent',
-    root: join(import.meta.dirname, '../../..'),
-    build: {
-      ssr: join(import.meta.dirname, 'fixtures/crash-writer.ts'),
-      outDir,
-      minify: false,
-      target: 'node20',
-      rollupOptions: { output: { entryFileNames: 'crash-writer.mjs', format: 'es' } },
-    },
-  });
-  writerPath = join(outDir, 'crash-writer.mjs');
+  writerPath = await bundleTestChild({ entry: join(import.meta.dirname, 'fixtures/crash-writer.ts'), outDir: join(workDir, 'bin'), fileName: 'crash-writer.mjs' });
 });
 
 afterAll(async () => {
