@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.js';
-import { ConfigError } from '../../../src/errors.js';
+import { configProblems } from './config-problems.js';
 
 function withCaches(caches: unknown): unknown {
   return {
@@ -10,15 +10,6 @@ function withCaches(caches: unknown): unknown {
   };
 }
 
-function problemsOf(raw: unknown): readonly string[] {
-  try {
-    parseConfig(raw, {}, '/srv/baton');
-    return [];
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-}
 
 describe('environment cache resources in the config', () => {
   it('fills every field left out with the defaults', () => {
@@ -34,7 +25,7 @@ describe('environment cache resources in the config', () => {
   });
 
   it('reports every problem with its path', () => {
-    expect(problemsOf(withCaches([
+    expect(configProblems(withCaches([
       { name: 'a', maxEntries: 0, maxBytes: 'big', expirySeconds: 1.5, ttl: 3 },
       { name: 'b', maxBytes: 100, maxEntryBytes: 200 },
       { name: 'b' },
@@ -48,6 +39,6 @@ describe('environment cache resources in the config', () => {
       'organizations.acme.environments.prod.caches[3].name: expected a name of letters, digits, \'.\', \'_\' or \'-\', got nothing',
       'organizations.acme.environments.prod.caches: duplicate cache name "b"',
     ]);
-    expect(problemsOf(withCaches('none'))).toEqual(['organizations.acme.environments.prod.caches: expected an array, got "none"']);
+    expect(configProblems(withCaches('none'))).toEqual(['organizations.acme.environments.prod.caches: expected an array, got "none"']);
   });
 });

@@ -1,19 +1,10 @@
 // The metrics and tracing sections of the config file: defaults, valid values, and every problem reported with its path.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.js';
-import { ConfigError } from '../../../src/errors.js';
+import { configProblems } from './config-problems.js';
 
 const baseDir = '/srv/baton';
 
-function problemsOf(raw: unknown): readonly string[] {
-  try {
-    parseConfig(raw, {}, baseDir);
-    return [];
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-}
 
 describe('observability config', () => {
   it('defaults: no metrics port, tracing off with a local OTLP endpoint', () => {
@@ -33,7 +24,7 @@ describe('observability config', () => {
   });
 
   it('reports every bad value with its path, and never echoes credentials in an endpoint', () => {
-    const problems = problemsOf({
+    const problems = configProblems({
       metrics: { port: 70000, path: '/x' },
       tracing: { enabled: 'yes', otlpEndpoint: 'ftp://collector/v1/traces', serviceName: '', sampleRatio: 2, exporter: 'zipkin' },
     });
@@ -46,11 +37,11 @@ describe('observability config', () => {
       expect.stringMatching(/^tracing\.sampleRatio: /),
       expect.stringMatching(/^tracing\.exporter: unknown key/),
     ]));
-    const credentialed = problemsOf({ tracing: { otlpEndpoint: 'https://user:s3cret@collector/v1/traces' } });
+    const credentialed = configProblems({ tracing: { otlpEndpoint: 'https://user:s3cret@collector/v1/traces' } });
     expect(credentialed).toEqual(['tracing.otlpEndpoint: expected an http(s) URL without credentials']);
   });
 
   it('refuses a metrics port that another listener uses', () => {
-    expect(problemsOf({ admin: { port: 9100 }, metrics: { port: 9100 } }).some((p) => p.includes('metrics.port') || p.includes('9100'))).toBe(true);
+    expect(configProblems({ admin: { port: 9100 }, metrics: { port: 9100 } }).some((p) => p.includes('metrics.port') || p.includes('9100'))).toBe(true);
   });
 });

@@ -3,20 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.js';
-import { ConfigError } from '../../../src/errors.js';
+import { configProblems } from './config-problems.js';
 
 const baseDir = '/srv/baton';
 
 /** The problems parseConfig reports for `raw`, or [] when it accepts it. */
-function problemsOf(raw: unknown, env: NodeJS.ProcessEnv = {}): readonly string[] {
-  try {
-    parseConfig(raw, env, baseDir);
-    return [];
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-}
+const problemsOf = (raw: unknown, env: NodeJS.ProcessEnv = {}): readonly string[] => configProblems(raw, env, baseDir);
 
 function oneEnvironment(environment: Record<string, unknown>): unknown {
   return { organizations: [{ name: 'acme', environments: [{ name: 'prod', ...environment }] }], samples: { deployTo: 'prod' } };
@@ -258,14 +250,7 @@ describe('parseConfig TLS', () => {
 
   it('reports missing files, a lone cert and contradictory flags', () => {
     const path = 'organizations.acme.environments.prod.virtualHosts.secure.tls';
-    const lone = (() => {
-      try {
-        parseConfig(withTls({ certFile: 'missing.pem', clientAuth: true, minVersion: 'TLSv1' }), {}, dir);
-        return [];
-      } catch (err) {
-        return (err as ConfigError).problems;
-      }
-    })();
+    const lone = configProblems(withTls({ certFile: 'missing.pem', clientAuth: true, minVersion: 'TLSv1' }), {}, dir);
     expect(lone).toEqual([
       `${path}.certFile: file not found: ${join(dir, 'missing.pem')}`,
       `${path}: expected certFile and keyFile together, or neither (for a self-signed certificate)`,

@@ -1,17 +1,8 @@
 // dataplane.trustedProxies: IP addresses and CIDR ranges whose True-Client-IP / X-Forwarded-For AccessControl honours; empty by default.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.js';
-import { ConfigError } from '../../../src/errors.js';
+import { configProblems } from './config-problems.js';
 
-function problemsOf(raw: unknown): readonly string[] {
-  try {
-    parseConfig(raw, {}, '/srv/baton');
-    return [];
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-}
 
 describe('dataplane.trustedProxies', () => {
   it('is empty by default: no forwarded address is trusted', () => {
@@ -24,12 +15,12 @@ describe('dataplane.trustedProxies', () => {
   });
 
   it('reports every entry that is not an address or range, by index', () => {
-    expect(problemsOf({ dataplane: { trustedProxies: ['10.0.0.0/33', 'proxy.internal', 7, '2001:db8::/129'] } })).toEqual([
+    expect(configProblems({ dataplane: { trustedProxies: ['10.0.0.0/33', 'proxy.internal', 7, '2001:db8::/129'] } })).toEqual([
       'dataplane.trustedProxies[0]: expected an IP address or CIDR range (10.0.0.0/8, 2001:db8::/32), got "10.0.0.0/33"',
       'dataplane.trustedProxies[1]: expected an IP address or CIDR range (10.0.0.0/8, 2001:db8::/32), got "proxy.internal"',
       'dataplane.trustedProxies[2]: expected an IP address or CIDR range (10.0.0.0/8, 2001:db8::/32), got 7',
       'dataplane.trustedProxies[3]: expected an IP address or CIDR range (10.0.0.0/8, 2001:db8::/32), got "2001:db8::/129"',
     ]);
-    expect(problemsOf({ dataplane: { trustedProxies: '10.0.0.1' } })).toEqual(['dataplane.trustedProxies: expected an array of IP addresses or CIDR ranges, got "10.0.0.1"']);
+    expect(configProblems({ dataplane: { trustedProxies: '10.0.0.1' } })).toEqual(['dataplane.trustedProxies: expected an array of IP addresses or CIDR ranges, got "10.0.0.1"']);
   });
 });
