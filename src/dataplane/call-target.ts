@@ -3,7 +3,7 @@ import { Message } from '../engine/message.js';
 import type { FlowContext } from '../engine/flow-context.js';
 import { ExchangeContext } from './exchange-context.js';
 import type { TargetClient, TargetResponse } from './target-client.js';
-import { joinPath } from './target-destination.js';
+import { joinPathAndQuery } from './target-destination.js';
 
 export async function callTarget(ctx: FlowContext, client: TargetClient, loadBalancerPath: string | undefined, options: { xForwardedFor: boolean }): Promise<void> {
   const request = ctx.request;
@@ -15,8 +15,7 @@ export async function callTarget(ctx: FlowContext, client: TargetClient, loadBal
     // A URL written by a flow is used as-is (compat §6.4).
     url = ctx.target.urlOverride;
   } else if (loadBalancerPath !== undefined) {
-    const path = joinPath(loadBalancerPath === '' ? '/' : loadBalancerPath, suffix);
-    pathAndQuery = query === '' ? path : `${path}?${query}`;
+    pathAndQuery = joinPathAndQuery(loadBalancerPath === '' ? '/' : loadBalancerPath, suffix, '', query);
   }
   const body = request.isStreaming ? request.takeStream() : request.contentBuffer.byteLength > 0 ? request.contentBuffer : undefined;
   // Data-plane requests carry an ExchangeContext: traceparent, the target span, target latency and errors.

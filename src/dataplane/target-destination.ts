@@ -15,20 +15,24 @@ export interface TargetDestination {
 }
 
 /** Joins a URL or path and a suffix with exactly one `/` between them. */
-export function joinPath(base: string, suffix: string): string {
+function joinPath(base: string, suffix: string): string {
   if (suffix === '') return base;
   if (base.endsWith('/') && suffix.startsWith('/')) return base + suffix.slice(1);
   if (!base.endsWith('/') && !suffix.startsWith('/')) return `${base}/${suffix}`;
   return base + suffix;
 }
 
+/** `path` + `suffix`, then `?` and the queries joined with `&` (none when both are empty); queries without `?`. */
+export function joinPathAndQuery(path: string, suffix: string, ownQuery: string, query: string): string {
+  const joined = joinPath(path, suffix);
+  const allQuery = ownQuery === '' ? query : query === '' ? ownQuery : `${ownQuery}&${query}`;
+  return allQuery === '' ? joined : `${joined}?${allQuery}`;
+}
+
 /** A TargetEndpoint URL plus a path suffix and a query: the suffix goes before the URL's own query string (compat §6.4). */
 export function appendToUrl(baseUrl: string, suffix: string, query: string): string {
   const queryAt = baseUrl.indexOf('?');
-  const path = queryAt === -1 ? baseUrl : baseUrl.slice(0, queryAt);
-  const ownQuery = queryAt === -1 ? '' : baseUrl.slice(queryAt + 1);
-  const allQuery = ownQuery === '' ? query : query === '' ? ownQuery : `${ownQuery}&${query}`;
-  return allQuery === '' ? joinPath(path, suffix) : `${joinPath(path, suffix)}?${allQuery}`;
+  return queryAt === -1 ? joinPathAndQuery(baseUrl, suffix, '', query) : joinPathAndQuery(baseUrl.slice(0, queryAt), suffix, baseUrl.slice(queryAt + 1), query);
 }
 
 // Text the WHATWG URL parser keeps as it is: in a path (no percent-encoding, no `\`), and in a special URL's query
@@ -58,9 +62,7 @@ export function toParsedTargetUrl(url: string): ParsedTargetUrl | undefined {
  */
 export function toPlainTargetPath(base: ParsedTargetUrl, suffix: string, query: string): string | undefined {
   if (!PLAIN_PATH.test(suffix) || DOT_SEGMENT.test(suffix) || !PLAIN_QUERY.test(query)) return undefined;
-  const path = joinPath(base.pathname, suffix);
-  const allQuery = base.query === '' ? query : query === '' ? base.query : `${base.query}&${query}`;
-  return allQuery === '' ? path : `${path}?${allQuery}`;
+  return joinPathAndQuery(base.pathname, suffix, base.query, query);
 }
 
 /** Path and query to send, plus the destination; a URL that is not plain http(s) is the InvalidTargetUrl fault. */

@@ -49,11 +49,12 @@ export function writeClientResponse(res: ServerResponse, response: Message, opti
   // One writeHead with name/value pairs: Node validates and serializes them once, with no setHeader bookkeeping.
   // The pairs come from a case-insensitive map, so each name is there once; an extra header replaces the flow's.
   const extra = options.extraHeaders;
+  const extraKeys = extra && Object.keys(extra).map((name) => name.toLowerCase());
   const flat: Array<string | string[]> = [];
   let hasRequestId = false;
   for (const [name, value] of headers) {
     const key = name.toLowerCase();
-    if (extra && Object.keys(extra).some((extraName) => extraName.toLowerCase() === key)) continue;
+    if (extraKeys?.includes(key)) continue;
     if (key === 'x-request-id') hasRequestId = true;
     flat.push(name, value);
   }
