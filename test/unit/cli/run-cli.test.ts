@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { readBundleZip } from '../../../src/bundle/read-bundle-zip.js';
 import { defaultCliDeps, runCli, type BundleTools, type CliDeps, type CliIo } from '../../../src/cli.js';
 import type { BatonConfig } from '../../../src/config.js';
 import { createPolicyRegistry } from '../../../src/policies/policy-registry.js';
+import { makeTempDir } from '../../helpers/make-temp-dir.js';
 
 interface Run {
   code: number;
@@ -44,7 +45,7 @@ async function run(argv: string[], options: { env?: NodeJS.ProcessEnv; cwd?: str
 
 /** Writes a one-proxy bundle folder `<tmp>/<name>/apiproxy`; `policy` adds a policy file of an unregistered type. */
 function writeBundle(name: string, options: { policy?: boolean } = {}): { root: string; dir: string } {
-  const root = mkdtempSync(join(tmpdir(), 'baton-cli-'));
+  const root = makeTempDir('baton-cli-');
   const dir = join(root, name);
   mkdirSync(join(dir, 'apiproxy', 'proxies'), { recursive: true });
   mkdirSync(join(dir, 'apiproxy', 'targets'), { recursive: true });
@@ -94,7 +95,7 @@ describe('baton global options', () => {
 
 describe('baton serve', () => {
   it('loads the configuration and hands it to runServe', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'baton-cli-'));
+    const cwd = makeTempDir('baton-cli-');
     writeFileSync(join(cwd, 'baton.json'), JSON.stringify({ admin: { port: 9600 } }));
     const result = await run(['serve', '--config', 'baton.json', '--data-dir', 'state'], { cwd, env: { BATON_DATA_DIR: '/ignored' } });
     expect(result.code).toBe(0);
@@ -104,7 +105,7 @@ describe('baton serve', () => {
   });
 
   it('--workers: an integer 1-64 handed to runServe, 1 by default; anything else is a usage error', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'baton-cli-'));
+    const cwd = makeTempDir('baton-cli-');
     const workers: number[] = [];
     const deps = { ...defaultCliDeps, runServe: async (_config: unknown, options: { workers: number }) => void workers.push(options.workers) };
     const io = { stdout: () => undefined, stderr: () => undefined, env: {}, cwd };
@@ -116,7 +117,7 @@ describe('baton serve', () => {
   });
 
   it('uses BATON_CONFIG and defaults without --config', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'baton-cli-'));
+    const cwd = makeTempDir('baton-cli-');
     writeFileSync(join(cwd, 'env.json'), JSON.stringify({ admin: { port: 9700 } }));
     expect((await run(['serve'], { cwd, env: { BATON_CONFIG: 'env.json' } })).served[0]!.admin.port).toBe(9700);
     expect((await run(['serve'], { cwd })).served[0]!.admin.port).toBe(9000);
@@ -161,7 +162,7 @@ describe('baton bundle validate', () => {
   });
 
   it('exits 1 for a file that is not a bundle and for a missing path', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'baton-cli-'));
+    const root = makeTempDir('baton-cli-');
     writeFileSync(join(root, 'junk.zip'), 'not a zip');
     const junk = await run(['bundle', 'validate', 'junk.zip'], { cwd: root });
     expect(junk.code).toBe(1);

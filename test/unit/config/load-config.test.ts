@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { ConfigError } from '../../../src/errors.js';
+import { makeTempDir } from '../../helpers/make-temp-dir.js';
 
 function makeConfigDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'baton-load-config-'));
+  const dir = makeTempDir('baton-load-config-');
   mkdirSync(join(dir, 'etc', 'tls'), { recursive: true });
   writeFileSync(join(dir, 'etc', 'tls', 'cert.pem'), 'cert');
   writeFileSync(join(dir, 'etc', 'tls', 'key.pem'), 'key');
@@ -56,7 +56,7 @@ describe('loadConfig', () => {
   });
 
   it('reports an unreadable file and invalid JSON as ConfigError naming the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-load-config-'));
+    const dir = makeTempDir('baton-load-config-');
     await expect(loadConfig({ configPath: 'absent.json', env: {}, cwd: dir })).rejects.toThrow(ConfigError);
     await expect(loadConfig({ configPath: 'absent.json', env: {}, cwd: dir })).rejects.toThrow(`${join(dir, 'absent.json')}: cannot read the config file`);
     writeFileSync(join(dir, 'bad.json'), '{ "admin": ');
@@ -64,7 +64,7 @@ describe('loadConfig', () => {
   });
 
   it('reports validation problems from the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-load-config-'));
+    const dir = makeTempDir('baton-load-config-');
     writeFileSync(join(dir, 'baton.json'), JSON.stringify({ admin: { port: '80a' } }));
     const err: unknown = await loadConfig({ configPath: 'baton.json', env: {}, cwd: dir }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);

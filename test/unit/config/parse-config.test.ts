@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.js';
+import { makeTempDir } from '../../helpers/make-temp-dir.js';
 import { configProblems } from './config-problems.js';
 
 const baseDir = '/srv/baton';
@@ -229,13 +229,18 @@ describe('parseConfig listener conflicts', () => {
 });
 
 describe('parseConfig TLS', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'baton-config-'));
-  writeFileSync(join(dir, 'cert.pem'), 'cert');
-  writeFileSync(join(dir, 'key.pem'), 'key');
-  writeFileSync(join(dir, 'ca.pem'), 'ca');
+  /** A fresh directory holding cert.pem, key.pem and ca.pem. */
+  function writeTlsFiles(): string {
+    const dir = makeTempDir('baton-config-');
+    writeFileSync(join(dir, 'cert.pem'), 'cert');
+    writeFileSync(join(dir, 'key.pem'), 'key');
+    writeFileSync(join(dir, 'ca.pem'), 'ca');
+    return dir;
+  }
   const withTls = (tls: unknown) => ({ ...(oneEnvironment({ virtualHosts: [{ name: 'secure', port: 8443, tls }] }) as object) });
 
   it('resolves certificate files against the base directory', () => {
+    const dir = writeTlsFiles();
     const config = parseConfig(withTls({ certFile: 'cert.pem', keyFile: 'key.pem', caFile: 'ca.pem', clientAuth: true, minVersion: 'TLSv1.3', ciphers: 'TLS_AES_256_GCM_SHA384' }), {}, dir);
     expect(config.organizations[0]!.environments[0]!.virtualHosts[0]!.tls).toEqual({
       certFile: join(dir, 'cert.pem'),
@@ -250,6 +255,7 @@ describe('parseConfig TLS', () => {
 
   it('reports missing files, a lone cert and contradictory flags', () => {
     const path = 'organizations.acme.environments.prod.virtualHosts.secure.tls';
+    const dir = writeTlsFiles();
     const lone = configProblems(withTls({ certFile: 'missing.pem', clientAuth: true, minVersion: 'TLSv1' }), {}, dir);
     expect(lone).toEqual([
       `${path}.certFile: file not found: ${join(dir, 'missing.pem')}`,

@@ -1,5 +1,5 @@
 // The `baton rollout` command glue: help, usage errors, output modes, progress on a terminal, the --body file.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import type { LoadOptions } from '../../../src/rollout/create-load-driver.js';
 import { runRolloutCommand, type RolloutCommandDeps } from '../../../src/rollout/run-rollout-command.js';
 import { rolloutUsage } from '../../../src/rollout/rollout-usage.js';
 import type { RolloutReport } from '../../../src/rollout/to-rollout-report.js';
+import { makeTempDir } from '../../helpers/make-temp-dir.js';
 
 interface Run {
   code: number;
@@ -133,7 +134,7 @@ describe('baton rollout (command)', () => {
   });
 
   it('sends the --body file with its content type, and refuses a missing or oversized one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'baton-rollout-'));
+    const dir = makeTempDir('baton-rollout-');
     writeFileSync(join(dir, 'order.json'), '{"id":1}');
     writeFileSync(join(dir, 'big.bin'), Buffer.alloc(1024 * 1024 + 1));
     const loads: LoadOptions[] = [];

@@ -1,15 +1,15 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { connect, createSecureContext, createServer } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { ensureSelfSignedCertificate } from '../../../src/tls/ensure-self-signed-certificate.js';
+import { makeTempDir } from '../../helpers/make-temp-dir.js';
 
 function newDir(): string {
-  return join(mkdtempSync(join(tmpdir(), 'baton-tls-')), 'tls');
+  return join(makeTempDir('baton-tls-'), 'tls');
 }
 
 describe('ensureSelfSignedCertificate', () => {
