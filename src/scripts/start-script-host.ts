@@ -7,7 +7,7 @@ import { createHttpClient } from './create-http-client.js';
 import { createMessageObjects } from './create-message-objects.js';
 import { createRunVariables } from './create-run-variables.js';
 import { formatJavaDate } from './format-java-date.js';
-import { createFrameReader, toFrame } from './frame-codec.js';
+import { createFrameBatcher, createFrameReader } from './frame-codec.js';
 import { hardenSandbox } from './harden-sandbox.js';
 import { installObjectModel } from './install-object-model.js';
 import { scriptHostMain } from './script-host-main.js';
@@ -34,6 +34,7 @@ export interface ScriptHostDeath {
 }
 
 export interface ScriptHost {
+  /** Queues a frame; the frames of one event-loop turn go out in one write. */
   write(frame: ToHostFrame): void;
   /** SIGKILL; onDeath is not called for it. */
   kill(): void;
@@ -92,9 +93,13 @@ export function startScriptHost(options: ScriptHostOptions): ScriptHost {
   child.on('error', (err) => die(`could not start: ${err.message}`));
   // 'close', not 'exit': V8's out-of-memory report on stderr has been read by then.
   child.once('close', (code, signal) => die(String(signal ?? code)));
+  // Checked again when the batch goes out: frames for a host killed meanwhile are dropped (its runs went elsewhere).
+  const queueFrame = createFrameBatcher((frames) => {
+    if (alive) socket?.write(frames);
+  });
   const host: ScriptHost = {
     write(frame) {
-      if (alive) socket?.write(toFrame(frame));
+      if (alive) queueFrame(frame);
     },
     kill() {
       alive = false;

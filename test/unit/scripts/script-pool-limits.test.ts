@@ -22,6 +22,22 @@ describe('script pool limits', () => {
     expect(toExecResult(result)).toEqual({ ops: [['set', 'answer', 42]], prints: ['hello 2'] });
   });
 
+  it('keeps each of many runs dispatched at once apart, across hosts and batched writes, with calls back to the gateway', async () => {
+    const p = startPool(2);
+    // `n` comes in the snapshot; the name read at run time is a synchronous call to the handler.
+    const script = p.load("var n = context.getVariable('n'); context.setVariable('out', n * 2 + context.getVariable('asked' + n));", {});
+    try {
+      const results = await Promise.all(Array.from({ length: 200 }, (_, n) => script.run({
+        snapshotJson: toSnapshotJson({ vars: [['n', n]] }),
+        timeLimitMs: 5_000,
+        handler: { call: (op, argumentJson) => (op === 'get' ? JSON.stringify({ v: Number(/\d+/.exec(argumentJson)![0]) }) : ''), send: () => {} },
+      })));
+      expect(results.map((result) => toWrittenVariables(result).out)).toEqual(Array.from({ length: 200 }, (_, n) => n * 3));
+    } finally {
+      script.release();
+    }
+  });
+
   it('stops an endless loop at the time limit with a timeout, and the next run works on a new host', async () => {
     const p = startPool(1);
     const started = performance.now();
