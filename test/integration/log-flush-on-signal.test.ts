@@ -1,4 +1,4 @@
-// Log lines batched by the log destination are written out when the process dies of SIGTERM or SIGINT.
+// Log lines batched by the log destination are written out however the process ends: SIGTERM, SIGINT, process.exit or an empty event loop.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,29 +19,39 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-/** Starts the child, signals it once it has logged, and resolves with how it ended and what its log file holds. */
-function logThenSignal(signal: NodeJS.Signals, logFile: string): Promise<{ signal: NodeJS.Signals | null, log: string }> {
+/**
+ * Starts the child, signals it once it has logged (unless `signal` is undefined: it then ends by itself as `mode`
+ * says), and resolves with how it ended and what its log file holds.
+ */
+function logThenEnd(signal: NodeJS.Signals | undefined, logFile: string, mode = 'signal'): Promise<{ code: number | null, signal: NodeJS.Signals | null, log: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [childPath, logFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [childPath, logFile, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
       stderr += text;
     });
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      if (text.includes('ready')) child.kill(signal);
+      if (signal && text.includes('ready')) child.kill(signal);
     });
     child.once('error', reject);
-    child.once('exit', (_code, exitSignal) => {
-      readFile(logFile, 'utf8').then((log) => resolve({ signal: exitSignal, log }), (err: unknown) => reject(new Error(`${String(err)}\n${stderr}`)));
+    child.once('exit', (code, exitSignal) => {
+      readFile(logFile, 'utf8').then((log) => resolve({ code, signal: exitSignal, log }), (err: unknown) => reject(new Error(`${String(err)}\n${stderr}`)));
     });
   });
 }
 
-describe('log lines on a signal', () => {
+describe('log lines at the end of the process', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('writes out the batch and still dies of %s', async (signal) => {
     const logFile = join(workDir, `${signal}.log`);
-    const { signal: endedBy, log } = await logThenSignal(signal, logFile);
+    const { signal: endedBy, log } = await logThenEnd(signal, logFile);
     expect(endedBy).toBe(signal);
-    expect(log).toContain('"marker":"batched-before-signal"');
+    expect(log).toContain('"marker":"batched-before-end"');
+  });
+
+  it.each(['exit', 'drain'])('writes out the batch when the process ends by itself (%s)', async (mode) => {
+    const logFile = join(workDir, `${mode}.log`);
+    const { code, log } = await logThenEnd(undefined, logFile, mode);
+    expect(code).toBe(0);
+    expect(log).toContain('"marker":"batched-before-end"');
   });
 });
