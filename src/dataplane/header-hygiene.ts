@@ -35,33 +35,41 @@ export interface TargetHeaderInfo {
   xForwardedFor: boolean;
 }
 
+/** Header fields as undici and `writeHead` take them: name, value, name, value… A field with several lines repeats its name. */
+export type FlatHeaders = string[];
+
+/** Appends one name/value pair per value: separate field lines, as the values came. */
+function pushField(out: FlatHeaders, name: string, values: readonly string[]): void {
+  for (const value of values) out.push(name, toWireValue(value));
+}
+
 /**
- * Headers for the target request. Content-Length is dropped because framing is recomputed from the body actually
- * sent (undici gives a Buffer its exact length and sends a stream chunked), so a client's CL or TE can never
- * desynchronize the upstream connection (reliability-security item 33). Throws the InvalidHeader fault on a name
- * that is not a token or a value holding CR, LF, NUL or another control character.
+ * Headers for the target request, as name/value pairs in one array (no object per request). Content-Length is
+ * dropped because framing is recomputed from the body actually sent (undici gives a Buffer its exact length and
+ * sends a stream chunked), so a client's CL or TE can never desynchronize the upstream connection
+ * (reliability-security item 33). Throws the InvalidHeader fault on a name that is not a token or a value holding
+ * CR, LF, NUL or another control character.
  */
-export function toTargetHeaders(headers: ParamMap, info: TargetHeaderInfo): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+export function toTargetHeaders(headers: ParamMap, info: TargetHeaderInfo): FlatHeaders {
+  const out: FlatHeaders = [];
   const dropped = connectionNamedFields(headers);
-  for (const [name, values] of headers) {
+  let forwardedFor: string[] | undefined;
+  headers.forEachEntry((name, values) => {
     const key = name.toLowerCase();
-    if (HOP_BY_HOP.has(key) || dropped?.has(key)) continue;
+    if (HOP_BY_HOP.has(key) || dropped?.has(key)) return;
     // Framing, Host and the forwarding fields are the gateway's to write.
-    if (key === 'content-length' || key === 'host' || key === 'x-forwarded-proto' || key === 'x-forwarded-host') continue;
+    if (key === 'content-length' || key === 'host' || key === 'x-forwarded-proto' || key === 'x-forwarded-host') return;
     assertValidHeader(name, values);
-    out[name] = values.length === 1 ? toWireValue(values[0] as string) : values.map(toWireValue);
-  }
-  out['host'] = info.targetHost;
-  if (info.xForwardedFor) {
-    const xff = findKey(out, 'x-forwarded-for');
-    const previous = xff === undefined ? [] : ([] as string[]).concat(out[xff] as string | string[]);
-    if (xff !== undefined) delete out[xff];
-    out['x-forwarded-for'] = [...previous, info.clientIp].join(', ');
-  }
-  out['x-forwarded-proto'] = info.clientProto;
-  out['x-forwarded-host'] = info.clientHost;
+    if (key === 'x-forwarded-for' && info.xForwardedFor) {
+      forwardedFor = values.map(toWireValue);
+      return;
+    }
+    pushField(out, name, values);
+  });
+  out.push('host', info.targetHost);
+  if (info.xForwardedFor) out.push('x-forwarded-for', forwardedFor ? `${forwardedFor.join(', ')}, ${info.clientIp}` : info.clientIp);
   assertValidHeader('x-forwarded-host', [info.clientHost]);
+  out.push('x-forwarded-proto', info.clientProto, 'x-forwarded-host', info.clientHost);
   return out;
 }
 
@@ -100,25 +108,25 @@ export function fromTargetRawHeaders(raw: ReadonlyArray<string | Buffer>): Param
 }
 
 /**
- * Headers for the client response. With a buffered body pass its byte length: Content-Length is set to it. With a
+ * Headers for the client response, as name/value pairs in one array. With a buffered body pass its byte length: Content-Length is set to it. With a
  * body streamed through untouched (or a HEAD response) pass `undefined`: an upstream Content-Length is kept, and
  * without one Node sends the body chunked. Transfer-Encoding is never copied; Node frames the response itself.
  * Throws the InvalidHeader fault on a header a policy set with an invalid name or value.
  */
-export function toClientResponseHeaders(headers: ParamMap, bodyLength: number | undefined): Array<[string, string | string[]]> {
+export function toClientResponseHeaders(headers: ParamMap, bodyLength: number | undefined): FlatHeaders {
   const dropped = connectionNamedFields(headers);
-  const out: Array<[string, string | string[]]> = [];
-  for (const [name, values] of headers) {
+  const out: FlatHeaders = [];
+  headers.forEachEntry((name, values) => {
     const key = name.toLowerCase();
-    if (HOP_BY_HOP.has(key) || dropped?.has(key)) continue;
+    if (HOP_BY_HOP.has(key) || dropped?.has(key)) return;
     if (key === 'content-length') {
-      if (bodyLength === undefined && values[0] !== undefined) out.push([name, values[0]]);
-      continue;
+      if (bodyLength === undefined && values[0] !== undefined) out.push(name, values[0]);
+      return;
     }
     assertValidHeader(name, values);
-    out.push([name, values.length === 1 ? toWireValue(values[0] as string) : values.map(toWireValue)]);
-  }
-  if (bodyLength !== undefined) out.push(['Content-Length', String(bodyLength)]);
+    pushField(out, name, values);
+  });
+  if (bodyLength !== undefined) out.push('Content-Length', String(bodyLength));
   return out;
 }
 
@@ -148,8 +156,4 @@ function assertValidHeader(name: string, values: readonly string[]): void {
 /** Characters past Latin-1 (set by policies) go out as their UTF-8 bytes; HTTP field values are octets. */
 function toWireValue(value: string): string {
   return NON_LATIN1.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
-}
-
-function findKey(record: Record<string, unknown>, lowerName: string): string | undefined {
-  return Object.keys(record).find((k) => k.toLowerCase() === lowerName);
 }

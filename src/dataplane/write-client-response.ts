@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { runtimeFault } from '../errors.js';
 import type { Message, MessageStream } from '../engine/message.js';
 import { toFaultResponse, toPolicyFault } from '../engine/fault-response.js';
-import { toClientResponseHeaders } from './header-hygiene.js';
+import { toClientResponseHeaders, type FlatHeaders } from './header-hygiene.js';
 import { REQUEST_ID_HEADER } from './request-ids.js';
 import { TargetBody } from './target-body.js';
 
@@ -28,7 +28,7 @@ function hasNoContent(status: number): boolean {
 
 export function writeClientResponse(res: ServerResponse, response: Message, options: WriteClientResponseOptions): void {
   if (res.headersSent || res.destroyed) return;
-  let headers: Array<[string, string | string[]]>;
+  let headers: FlatHeaders;
   const stream = response.takeBody();
   const noBody = options.isHead || hasNoContent(response.statusCode);
   try {
@@ -47,16 +47,20 @@ export function writeClientResponse(res: ServerResponse, response: Message, opti
   }
   if (options.closeConnection) res.shouldKeepAlive = false;
   // One writeHead with name/value pairs: Node validates and serializes them once, with no setHeader bookkeeping.
-  // The pairs come from a case-insensitive map, so each name is there once; an extra header replaces the flow's.
+  // An extra header replaces the flow's field of that name, every line of it.
   const extra = options.extraHeaders;
   const extraKeys = extra && Object.keys(extra).map((name) => name.toLowerCase());
-  const flat: Array<string | string[]> = [];
+  // Without extra headers (the usual case) the pairs are sent as they are.
+  const flat: FlatHeaders = extraKeys ? [] : headers;
   let hasRequestId = false;
-  for (const [name, value] of headers) {
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i] as string;
     const key = name.toLowerCase();
-    if (extraKeys?.includes(key)) continue;
+    if (extraKeys) {
+      if (extraKeys.includes(key)) continue;
+      flat.push(name, headers[i + 1] as string);
+    }
     if (key === 'x-request-id') hasRequestId = true;
-    flat.push(name, value);
   }
   if (extra) for (const [name, value] of Object.entries(extra)) flat.push(name, value);
   if (!hasRequestId) flat.push(REQUEST_ID_HEADER, options.requestId);

@@ -82,6 +82,15 @@ export class ParamMap {
     return this.entries?.size ?? 0;
   }
 
+  /**
+   * Calls `fn` with each name (original case) and its values, in insertion order. For the request path: unlike
+   * the iterator, it allocates no generator and no [name, values] pair per entry.
+   */
+  forEachEntry(fn: (name: string, values: readonly string[]) => void): void {
+    if (!this.entries) return;
+    for (const e of this.entries.values()) fn(e.name, e.values);
+  }
+
   *[Symbol.iterator](): IterableIterator<[string, readonly string[]]> {
     if (!this.entries) return;
     for (const e of this.entries.values()) yield [e.name, e.values];

@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { ParamMap } from '../../../src/engine/param-map.js';
 import { PolicyFault } from '../../../src/errors.js';
-import { fromTargetRawHeaders, toClientResponseHeaders, toTargetHeaders } from '../../../src/dataplane/header-hygiene.js';
+import { fromTargetRawHeaders, toClientResponseHeaders, toTargetHeaders as toFlatTargetHeaders, type FlatHeaders } from '../../../src/dataplane/header-hygiene.js';
 
 const info = { targetHost: 'backend.internal:8080', clientIp: '10.0.0.9', clientProto: 'https', clientHost: 'api.example.com', xForwardedFor: true };
 
 function headers(pairs: Array<[string, string]>): ParamMap {
   return new ParamMap({ caseInsensitive: true }, pairs);
+}
+
+/** Name/value pairs as a record: a name that repeats (several field lines) gets an array of its values. */
+function toRecord(flat: FlatHeaders): Record<string, string | string[]> {
+  const record: Record<string, string | string[]> = {};
+  for (let i = 0; i < flat.length; i += 2) {
+    const name = flat[i]!;
+    const value = flat[i + 1]!;
+    const previous = record[name];
+    record[name] = previous === undefined ? value : [...([] as string[]).concat(previous), value];
+  }
+  return record;
+}
+
+function toTargetHeaders(map: ParamMap, headerInfo: typeof info): Record<string, string | string[]> {
+  return toRecord(toFlatTargetHeaders(map, headerInfo));
 }
 
 function lowerKeys(record: Record<string, unknown>): string[] {
@@ -127,12 +143,17 @@ describe('fromTargetRawHeaders', () => {
 describe('toClientResponseHeaders', () => {
   it('sets the exact length of a buffered body, replacing the target Content-Length', () => {
     const out = toClientResponseHeaders(headers([['Content-Length', '999'], ['Content-Type', 'text/plain']]), 5);
-    expect(out).toEqual([['Content-Type', 'text/plain'], ['Content-Length', '5']]);
+    expect(out).toEqual(['Content-Type', 'text/plain', 'Content-Length', '5']);
+  });
+
+  it('sends each value of a repeated field as its own line', () => {
+    const out = toClientResponseHeaders(headers([['Set-Cookie', 'a=1'], ['set-cookie', 'b=2'], ['X-Ok', '1']]), undefined);
+    expect(out).toEqual(['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'X-Ok', '1']);
   });
 
   it('keeps the upstream Content-Length for a body streamed untouched', () => {
     const out = toClientResponseHeaders(headers([['Content-Length', '42']]), undefined);
-    expect(out).toEqual([['Content-Length', '42']]);
+    expect(out).toEqual(['Content-Length', '42']);
   });
 
   it('drops hop-by-hop fields and Connection-named fields', () => {
@@ -140,7 +161,7 @@ describe('toClientResponseHeaders', () => {
       headers([['Connection', 'X-Internal'], ['X-Internal', 's'], ['Keep-Alive', 'timeout=5'], ['Transfer-Encoding', 'chunked'], ['X-Ok', '1']]),
       undefined,
     );
-    expect(out).toEqual([['X-Ok', '1']]);
+    expect(out).toEqual(['X-Ok', '1']);
   });
 
   it('turns a policy-set value with CRLF into the InvalidHeader fault', () => {
