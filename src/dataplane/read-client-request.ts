@@ -41,14 +41,9 @@ export function readClientRequest(req: IncomingMessage, limits: ClientRequestLim
   if (DOT_SEGMENT.test(path)) return { ok: false, fault: runtimeFault('BadRequest', ['dot-segments are not allowed in the request path']) };
 
   const headers = new ParamMap({ caseInsensitive: true });
-  const seen = new Set<string>();
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    const lower = name.toLowerCase();
-    if (SINGLE_VALUED.has(lower)) {
-      if (seen.has(lower)) return { ok: false, fault: runtimeFault('BadRequest', [`duplicate ${name} header`]) };
-      seen.add(lower);
-    }
+    if (SINGLE_VALUED.has(name.toLowerCase()) && headers.has(name)) return { ok: false, fault: runtimeFault('BadRequest', [`duplicate ${name} header`]) };
     headers.add(name, raw[i + 1]!);
   }
 

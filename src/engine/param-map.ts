@@ -6,6 +6,9 @@ interface Entry {
   values: string[];
 }
 
+/** What getAll returns for an absent name: one shared array, not a new one per call. */
+const NO_VALUES: readonly string[] = Object.freeze([]);
+
 export class ParamMap {
   readonly caseInsensitive: boolean;
   /** Allocated on the first add: most query maps of a request, and of every response, stay empty. */
@@ -32,7 +35,7 @@ export class ParamMap {
   }
 
   getAll(name: string): readonly string[] {
-    return this.entries?.get(this.keyOf(name))?.values ?? [];
+    return this.entries?.get(this.keyOf(name))?.values ?? NO_VALUES;
   }
 
   has(name: string): boolean {
@@ -104,6 +107,7 @@ export class ParamMap {
 
   /** `a=1&b=2` form, percent-encoded (application/x-www-form-urlencoded for forms, RFC 3986 for queries). */
   toQueryString(): string {
+    if (!this.entries || this.entries.size === 0) return '';
     const parts: string[] = [];
     for (const [name, values] of this) {
       for (const v of values) parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(v)}`);
