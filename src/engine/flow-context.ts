@@ -202,13 +202,15 @@ export class FlowContext implements VariableReader {
       case 'error.content': return this.fault ? this.response.contentText : undefined;
       case 'error': return this.fault ? this.fault.errorCode : undefined;
     }
-    const [scope, rest] = splitScope(name);
-    if (rest === undefined) return NOT_BUILTIN;
+    // Read per condition clause and template on the request path: no [scope, rest] pair is made per read, and
+    // `init` carries the scheme and host request.url needs.
+    const dot = name.indexOf('.');
+    if (dot === -1) return NOT_BUILTIN;
     let value: unknown = NOT_A_MESSAGE_VARIABLE;
-    if (scope === 'request') value = readMessageVariable(this.request, rest, { scheme: init.scheme, host: init.host });
-    else if (scope === 'response') value = readMessageVariable(this.response, rest);
-    else if (scope === 'message') value = readMessageVariable(this.message, rest, this.message === this.request ? { scheme: init.scheme, host: init.host } : undefined);
-    else if (scope === 'error' && this.fault) value = readMessageVariable(this.response, rest);
+    if (startsWithScope(name, 'request', dot)) value = readMessageVariable(this.request, name.slice(dot + 1), init);
+    else if (startsWithScope(name, 'response', dot)) value = readMessageVariable(this.response, name.slice(dot + 1));
+    else if (startsWithScope(name, 'message', dot)) value = readMessageVariable(this.message, name.slice(dot + 1), this.message === this.request ? init : undefined);
+    else if (startsWithScope(name, 'error', dot) && this.fault) value = readMessageVariable(this.response, name.slice(dot + 1));
     return value === NOT_A_MESSAGE_VARIABLE ? NOT_BUILTIN : value;
   }
 
@@ -234,6 +236,11 @@ export class FlowContext implements VariableReader {
 }
 
 const NOT_BUILTIN: unique symbol = Symbol('not builtin');
+
+/** `name` is `<scope>.<…>`, its first dot at `dot`. */
+function startsWithScope(name: string, scope: string, dot: number): boolean {
+  return dot === scope.length && name.startsWith(scope);
+}
 
 function splitScope(name: string): [string, string | undefined] {
   const dot = name.indexOf('.');

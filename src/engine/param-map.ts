@@ -94,6 +94,13 @@ export class ParamMap {
     for (const e of this.entries.values()) fn(e.name, e.values);
   }
 
+  /** Every entry as a [name, values] pair, in insertion order (what spreading the map gives, without the generator). */
+  toEntries(): Array<[string, readonly string[]]> {
+    const pairs: Array<[string, readonly string[]]> = [];
+    this.forEachEntry((name, values) => pairs.push([name, values]));
+    return pairs;
+  }
+
   *[Symbol.iterator](): IterableIterator<[string, readonly string[]]> {
     if (!this.entries) return;
     for (const e of this.entries.values()) yield [e.name, e.values];

@@ -18,7 +18,9 @@ export async function runSteps(ctx: FlowContext, steps: readonly CompiledStep[],
     if (step.needsContent) await bufferContent(ctx, io);
     if (step.condition && !step.condition(ctx)) continue;
     try {
-      await step.compiled.execute(ctx);
+      // A policy that finished synchronously (most do) costs no await: each one is a turn of the microtask queue.
+      const pending = step.compiled.execute(ctx);
+      if (pending) await pending;
     } catch (err) {
       if (!step.policy.continueOnError) throw err;
       ctx.setVariable(`${step.policy.type.toLowerCase()}.${step.name}.failed`, true);

@@ -23,8 +23,8 @@ export function toMessageSnapshot(message: Message, withContent: boolean): Messa
     verb: message.verb,
     status: message.statusCode,
     reason: message.reasonPhrase,
-    headers: [...message.headers],
-    query: [...message.queryParams],
+    headers: message.headers.toEntries(),
+    query: message.queryParams.toEntries(),
     content: withContent ? message.contentText : null,
   };
 }
