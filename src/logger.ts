@@ -1,4 +1,5 @@
 // Creates Baton's pino logger, with credentials redacted wherever a log line carries them (reliability-security §3.11).
+import { openSync } from 'node:fs';
 import * as onExit from 'on-exit-leak-free';
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 
@@ -56,110 +57,116 @@ export const LOG_FLUSH_INTERVAL_MS = 250;
 
 /**
  * Baton's log destination: lines are gathered in memory and handed to an asynchronous SonicBoom (pino.destination)
- * LOG_BATCH_BYTES at a time, or after LOG_FLUSH_INTERVAL_MS; what is still gathered is written out synchronously
- * when the process exits.
+ * LOG_BATCH_BYTES at a time, or after LOG_FLUSH_INTERVAL_MS. At exit, on a fatal signal (dieOfSignal) or on flush,
+ * what is gathered is written synchronously.
  *
  * Not SonicBoom's own `minLength` batching: it appends each line to one growing string and takes that string's
  * byte length on every write, which copies the whole batch once per line (about 8.7 KB allocated for a 350-byte
  * access-log line; bench/README.md, "Access log").
+ *
+ * A write error other than a closed pipe (a full disk, a closed stdout) is reported once on stderr and the lines
+ * after it are dropped: the gateway keeps serving, and nothing piles up in memory.
  */
 export class LogDestination implements DestinationStream {
+  private readonly fd: number;
   private readonly sonic: SonicBoom;
+  /** A synchronous SonicBoom on the same descriptor, made on the first synchronous flush (at exit). */
+  private syncWriter: SonicBoom | undefined;
   private lines: string[] = [];
   private gathered = 0;
   private readonly timer: NodeJS.Timeout;
-  /** SonicBoom closed (ended, or its file failed): nothing more can be written. */
+  /** Nothing more can be written: ended, or a write failed. */
   private closed = false;
-  /** Bytes handed to SonicBoom, and bytes it reported written: flush callbacks wait for the second to reach the first. */
-  private handedBytes = 0;
-  private writtenBytes = 0;
-  private flushWaiters: Array<{ readonly upTo: number; readonly callback: (err?: Error) => void }> = [];
 
-  /** @param dest a file descriptor (1 for stdout) or a file path */
+  /** @param dest a file descriptor (1 for stdout) or a file path (opened for appending) */
   constructor(dest: number | string) {
     // Registered before SonicBoom registers its own hooks (pino.destination), so that at exit the lines gathered
-    // here reach SonicBoom before it flushes and ends.
+    // here are written before SonicBoom ends.
     onExit.register(this, (destination) => destination.flushSync());
     onExit.registerBeforeExit(this, (destination) => destination.handOver());
-    this.sonic = pino.destination({ dest, sync: false, minLength: 0 });
+    // Our own descriptor, so that the synchronous writer can use it too.
+    this.fd = typeof dest === 'number' ? dest : openSync(dest, 'a');
+    this.sonic = pino.destination({ dest: this.fd, sync: false, minLength: 0 });
     this.timer = setInterval(() => this.handOver(), LOG_FLUSH_INTERVAL_MS).unref();
-    this.sonic.on('write', (bytes: number) => {
-      this.writtenBytes += bytes;
-      this.settleFlushes(undefined);
+    this.sonic.on('error', (err: NodeJS.ErrnoException) => {
+      // EPIPE (the reader went away) is expected and silent, as pino treats it.
+      if (!this.closed && err.code !== 'EPIPE') process.stderr.write(`baton: writing the log failed (${err.code ?? err.message}); log lines are dropped from now on\n`);
+      this.close();
     });
-    this.sonic.on('error', (err: Error) => this.settleFlushes(err));
-    this.sonic.on('close', () => {
-      this.closed = true;
-      clearInterval(this.timer);
-      this.settleFlushes(new Error('the log destination is closed'));
-    });
+    this.sonic.on('close', () => this.close());
   }
 
   write(line: string): void {
+    if (this.closed) return;
     this.lines.push(line);
     // Characters, not bytes: near enough for when to write.
     this.gathered += line.length;
     if (this.gathered >= LOG_BATCH_BYTES) this.handOver();
   }
 
-  /** Events of the underlying SonicBoom (`ready` once the file is open, `error`, `close`). */
+  /** Events of the underlying SonicBoom (`ready`, `write`, `error`, `close`). */
   on(event: string, listener: (...args: unknown[]) => void): this {
     this.sonic.on(event, listener);
     return this;
   }
 
-  /** Writes out everything gathered and buffered, synchronously. Does nothing while the file is not open yet. */
+  /**
+   * Writes what SonicBoom holds and what is gathered here, synchronously. A batch SonicBoom is writing at that
+   * moment is not waited for (it is in the thread pool).
+   */
   flushSync(): void {
-    this.handOver();
+    const text = this.takeGathered();
+    if (this.closed) return;
     try {
       this.sonic.flushSync();
-      // Written without 'write' events: flush callbacks waiting for these bytes are done.
-      this.writtenBytes = Math.max(this.writtenBytes, this.handedBytes);
-      this.settleFlushes(undefined);
     } catch {
-      // Not open yet, or closed: the lines stay with SonicBoom, which writes them once the file is open.
+      // SonicBoom is writing asynchronously or is gone: what it holds is its own to write.
+    }
+    if (text === undefined) return;
+    try {
+      (this.syncWriter ??= pino.destination({ dest: this.fd, sync: true })).write(text);
+    } catch {
+      this.close();
     }
   }
 
-  /** Calls back once everything gathered so far is written (SonicBoom's own flush does not wait without `minLength`). */
+  /** pino's `logger.flush(callback)`: writes everything out synchronously (it is not on the request path), then calls back. */
   flush(callback?: (err?: Error) => void): void {
-    this.handOver();
-    if (!callback) return;
-    if (this.writtenBytes >= this.handedBytes) callback();
-    else this.flushWaiters.push({ upTo: this.handedBytes, callback });
+    this.flushSync();
+    callback?.();
   }
 
   end(): void {
-    clearInterval(this.timer);
     this.handOver();
-    onExit.unregister(this);
+    this.close();
     this.sonic.end();
   }
 
-  private handOver(): void {
-    if (this.lines.length === 0) return;
+  private close(): void {
+    this.closed = true;
+    this.lines = [];
+    this.gathered = 0;
+    clearInterval(this.timer);
+    onExit.unregister(this);
+  }
+
+  /** The gathered lines as one string (emptying the gathering), or undefined when there are none. */
+  private takeGathered(): string | undefined {
+    if (this.lines.length === 0) return undefined;
     const text = this.lines.length === 1 ? this.lines[0]! : this.lines.join('');
     this.lines = [];
     this.gathered = 0;
-    // A log line never fails the caller: once the destination is gone, lines are dropped (as SonicBoom drops them
-    // after EPIPE).
-    if (this.closed) return;
-    try {
-      this.sonic.write(text);
-      this.handedBytes += Buffer.byteLength(text);
-    } catch {
-      this.closed = true;
-    }
+    return text;
   }
 
-  /** Calls the flush callbacks whose bytes are all written, or all of them with `err`. */
-  private settleFlushes(err: Error | undefined): void {
-    if (this.flushWaiters.length === 0) return;
-    const waiting = this.flushWaiters;
-    this.flushWaiters = err ? [] : waiting.filter((waiter) => waiter.upTo > this.writtenBytes);
-    for (const waiter of waiting) {
-      if (err) waiter.callback(err);
-      else if (waiter.upTo <= this.writtenBytes) waiter.callback();
+  private handOver(): void {
+    const text = this.takeGathered();
+    if (text === undefined || this.closed) return;
+    // A log line never fails the caller: a destination that cannot take it any more is closed instead.
+    try {
+      this.sonic.write(text);
+    } catch {
+      this.close();
     }
   }
 }

@@ -21,8 +21,9 @@ export function createFrameBatcher(write: (frames: Buffer) => void): (frame: unk
     write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
   };
   return (frame) => {
+    const encoded = toFrame(frame);
     if (pending.length === 0) setImmediate(flush);
-    pending.push(toFrame(frame));
+    pending.push(encoded);
   };
 }
 

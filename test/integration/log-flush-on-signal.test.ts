@@ -21,20 +21,27 @@ afterAll(async () => {
 
 /**
  * Starts the child, signals it once it has logged (unless `signal` is undefined: it then ends by itself as `mode`
- * says), and resolves with how it ended and what its log file holds.
+ * says), and resolves with how it ended and what its log holds: the file's text, or its stdout for `-`.
  */
 function logThenEnd(signal: NodeJS.Signals | undefined, logFile: string, mode = 'signal'): Promise<{ code: number | null, signal: NodeJS.Signals | null, log: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [childPath, logFile, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
+    let stdout = '';
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
       stderr += text;
     });
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      if (signal && text.includes('ready')) child.kill(signal);
+      if (signal && !stdout.includes('ready') && (stdout + text).includes('ready')) child.kill(signal);
+      stdout += text;
     });
     child.once('error', reject);
-    child.once('exit', (code, exitSignal) => {
+    // 'close', not 'exit': everything the child wrote to the pipe has been read then.
+    child.once('close', (code, exitSignal) => {
+      if (logFile === '-') {
+        resolve({ code, signal: exitSignal, log: stdout });
+        return;
+      }
       readFile(logFile, 'utf8').then((log) => resolve({ code, signal: exitSignal, log }), (err: unknown) => reject(new Error(`${String(err)}\n${stderr}`)));
     });
   });
@@ -44,6 +51,12 @@ describe('log lines at the end of the process', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('writes out the batch and still dies of %s', async (signal) => {
     const logFile = join(workDir, `${signal}.log`);
     const { signal: endedBy, log } = await logThenEnd(signal, logFile);
+    expect(endedBy).toBe(signal);
+    expect(log).toContain('"marker":"batched-before-end"');
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('writes out the batch to a pipe on stdout and still dies of %s', async (signal) => {
+    const { signal: endedBy, log } = await logThenEnd(signal, '-');
     expect(endedBy).toBe(signal);
     expect(log).toContain('"marker":"batched-before-end"');
   });
