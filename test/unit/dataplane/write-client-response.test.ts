@@ -50,6 +50,16 @@ describe('writeClientResponse', () => {
     expect(got.headers['x-other']).toBe('kept');
   });
 
+  it("replaces every line of the flow's field with an extra header and keeps the other multi-line fields whole", async () => {
+    const got = await exchange(
+      () => message(200, [['X-Baton-Revision', 'one'], ['x-baton-revision', 'two'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']]),
+      { extraHeaders: { 'X-Baton-Revision': 'api/3' } },
+    );
+    expect(got.headers['x-baton-revision']).toBe('api/3');
+    expect(got.headers['set-cookie']).toEqual(['a=1', 'b=2']);
+    expect(got.headers['x-request-id']).toBe('req-1');
+  });
+
   it('answers a reason phrase a policy made invalid with the InvalidHeader fault, never a split status line', async () => {
     const got = await exchange(() => {
       const m = message(200, [['X-Ok', '1']]);
