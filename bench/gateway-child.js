@@ -34,7 +34,7 @@ const dist = new URL('../dist/', import.meta.url);
  *   the same store); absent: a temporary directory removed on close
  * @property {number} [workers]  data-plane worker processes (`baton serve --workers`); absent or 1: none
  * @property {string} [logFile]  log lines go to this file, through the destination `baton serve` writes its stdout
- *   with (src/logger.ts createLogDestination: asynchronous, batched); absent: stderr
+ *   with (src/log-destination.ts createLogDestination: asynchronous, batched); absent: stderr
  */
 
 /** @typedef {import('../src/config.js').BatonConfig} BatonConfig */
@@ -92,10 +92,11 @@ async function packBundleFiles(dir, files) {
  * @returns {Promise<import('../src/gateway.js').Gateway>}
  */
 async function startGateway(spec, dataDir, toDestination) {
-  const [{ parseConfig }, { createGateway }, { createLogger, createLogDestination }] = await Promise.all([
+  const [{ parseConfig }, { createGateway }, { createLogger }, { createLogDestination }] = await Promise.all([
     import(new URL('config.js', dist).href),
     import(new URL('gateway.js', dist).href),
     import(new URL('logger.js', dist).href),
+    import(new URL('log-destination.js', dist).href),
   ]).catch((err) => {
     throw new Error('cannot load dist/: run `npm run build` first', { cause: err });
   });
