@@ -108,10 +108,11 @@ export function fromTargetRawHeaders(raw: ReadonlyArray<string | Buffer>): Param
 }
 
 /**
- * Headers for the client response, as name/value pairs in one array. With a buffered body pass its byte length: Content-Length is set to it. With a
- * body streamed through untouched (or a HEAD response) pass `undefined`: an upstream Content-Length is kept, and
- * without one Node sends the body chunked. Transfer-Encoding is never copied; Node frames the response itself.
- * Throws the InvalidHeader fault on a header a policy set with an invalid name or value.
+ * Headers for the client response, as name/value pairs in one array. With a buffered body pass its byte length:
+ * Content-Length is set to it. With a body streamed through untouched (or a HEAD response) pass `undefined`: an
+ * upstream Content-Length is kept, and without one Node sends the body chunked. Transfer-Encoding is never copied;
+ * Node frames the response itself. Throws the InvalidHeader fault on a header a policy set with an invalid name or
+ * value.
  */
 export function toClientResponseHeaders(headers: ParamMap, bodyLength: number | undefined): FlatHeaders {
   const dropped = connectionNamedFields(headers);
