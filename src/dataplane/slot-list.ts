@@ -17,9 +17,7 @@ const GENERATIONS = 2 ** 31;
  */
 export class SlotList<T> {
   private readonly items: Array<T | undefined> = [];
-  /** The handle each slot was last given. */
-  private readonly handles: number[] = [];
-  /** The generation each slot was last given. */
+  /** The generation each slot was last given: a handle is live while its generation is the slot's. */
   private readonly generations: number[] = [];
   private readonly free: number[] = [];
   private count = 0;
@@ -34,25 +32,23 @@ export class SlotList<T> {
     if (slot >= SLOT_SPAN) throw new RangeError(`SlotList: more than ${SLOT_SPAN} live items`);
     const previous = this.generations[slot];
     const generation = previous === undefined ? 0 : (previous + 1) % GENERATIONS;
-    const handle = generation * SLOT_SPAN + slot;
     this.generations[slot] = generation;
-    this.handles[slot] = handle;
     this.items[slot] = item;
     this.count++;
-    return handle;
+    return generation * SLOT_SPAN + slot;
   }
 
   /** The item of a handle still live; undefined once it was removed (or cleared). */
   get(handle: number): T | undefined {
     const slot = handle % SLOT_SPAN;
-    return this.handles[slot] === handle ? this.items[slot] : undefined;
+    return this.isCurrent(handle, slot) ? this.items[slot] : undefined;
   }
 
   /** Removes a live handle's item and returns it; a stale handle (removed twice, or after clear) does nothing. */
   remove(handle: number): T | undefined {
     const slot = handle % SLOT_SPAN;
     const item = this.items[slot];
-    if (this.handles[slot] !== handle || item === undefined) return undefined;
+    if (!this.isCurrent(handle, slot) || item === undefined) return undefined;
     this.items[slot] = undefined;
     this.free.push(slot);
     this.count--;
@@ -64,6 +60,10 @@ export class SlotList<T> {
     const live: T[] = [];
     for (const item of this.items) if (item !== undefined) live.push(item);
     return live;
+  }
+
+  private isCurrent(handle: number, slot: number): boolean {
+    return this.generations[slot] === (handle - slot) / SLOT_SPAN;
   }
 
   /** Removes every item and returns them; their handles go stale (slots are reused with new handles). */
