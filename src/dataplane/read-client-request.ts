@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { runtimeFault, type PolicyFault } from '../errors.js';
 import { Message } from '../engine/message.js';
 import { ParamMap } from '../engine/param-map.js';
+import { hasDotSegment } from './target-destination.js';
 
 export interface ClientRequestLimits {
   readonly maxRequestHeaders: number;
@@ -12,8 +13,6 @@ export interface ClientRequestLimits {
 /** Headers whose duplicates make a request ambiguous between Baton's view and the target's (reliability §3.6). */
 const SINGLE_VALUED = new Set(['host', 'authorization', 'content-length', 'content-type', 'transfer-encoding', 'proxy-authorization']);
 
-/** `.` or `..` as a path segment, plain or percent-encoded: refused rather than forwarded (reliability test 35). */
-const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 
 export type ReadClientRequestResult = { ok: true; message: Message; path: string } | { ok: false; fault: PolicyFault };
 
@@ -38,7 +37,8 @@ export function readClientRequest(req: IncomingMessage, limits: ClientRequestLim
   }
   const queryAt = pathAndQuery.indexOf('?');
   const path = queryAt === -1 ? pathAndQuery : pathAndQuery.slice(0, queryAt);
-  if (DOT_SEGMENT.test(path)) return { ok: false, fault: runtimeFault('BadRequest', ['dot-segments are not allowed in the request path']) };
+  // `.` or `..` segments are refused rather than forwarded (reliability test 35).
+  if (hasDotSegment(path)) return { ok: false, fault: runtimeFault('BadRequest', ['dot-segments are not allowed in the request path']) };
 
   const headers = new ParamMap({ caseInsensitive: true });
   for (let i = 0; i < raw.length; i += 2) {

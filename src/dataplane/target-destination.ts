@@ -39,8 +39,12 @@ export function appendToUrl(baseUrl: string, suffix: string, query: string): str
 // (which also encodes `'`). `%` stays `%` whether or not hex digits follow.
 const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 const PLAIN_QUERY = /^[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*$/;
-// `.` or `..` segments, plain or percent-encoded, which the parser would resolve.
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+
+/** A `.` or `..` path segment, plain or percent-encoded: what a URL parser resolves away. */
+export function hasDotSegment(path: string): boolean {
+  return DOT_SEGMENT.test(path);
+}
 
 /** The configured URL of the URL form, parsed once: what a path suffix and query are appended to. */
 export interface ParsedTargetUrl {
@@ -61,7 +65,7 @@ export function toParsedTargetUrl(url: string): ParsedTargetUrl | undefined {
  * it percent-encodes); otherwise undefined, and the caller parses.
  */
 export function toPlainTargetPath(base: ParsedTargetUrl, suffix: string, query: string): string | undefined {
-  if (!PLAIN_PATH.test(suffix) || DOT_SEGMENT.test(suffix) || !PLAIN_QUERY.test(query)) return undefined;
+  if (!PLAIN_PATH.test(suffix) || hasDotSegment(suffix) || !PLAIN_QUERY.test(query)) return undefined;
   return joinPathAndQuery(base.pathname, suffix, base.query, query);
 }
 
