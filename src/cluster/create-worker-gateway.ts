@@ -1,5 +1,4 @@
 // A data-plane worker: the listeners and the live state behind them, rebuilt from a replica of the primary's store and kept in step with it.
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { BatonConfig } from '../config.js';
 import { createEnvironmentListeners, type ListenerInfo } from '../create-environment-listeners.js';
