@@ -1,4 +1,4 @@
-// Benchmark `throughput`: a small JSON answer hit directly, through a bare undici proxy and through Baton (pass-through and a 5-policy chain), at peak and at half of Baton's peak rate.
+// Benchmark `throughput`: a small JSON answer hit directly, through a bare undici proxy and through Baton (pass-through with and without its access log, and a 5-policy chain), at peak and at half of Baton's peak rate.
 import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { toRunInfo } from '../lib/to-run-info.js';
 import { countLogLines } from './count-log-lines.js';
 import {
   BASE_PATH, ENVIRONMENT, ORGANIZATION, POLICIES_API, POLICIES_BASE_PATH, POLICIES_QUERY, POLICIES_REQUEST_HEADERS,
-  POLICIES_RESPONSE_HEADERS, VIRTUAL_HOST, toGatewaySpec,
+  POLICIES_RESPONSE_HEADERS, VIRTUAL_HOST, toGatewaySpec, toNoAccessLogGatewaySpec,
 } from './gateway-spec.js';
 import { scrapeRequestCounts } from './scrape-request-counts.js';
 
@@ -71,8 +71,8 @@ const summary = {
   ...toRunInfo(),
   knobs: undefined,
   responseBodyBytes: undefined,
-  processes: 'load generator (autocannon, one thread) in this process; target, undici proxy and Baton gateway in one child process each',
-  gatewaySettings: 'Baton defaults: log level info with one access-log line per request (written to a file through pino.destination, as `baton serve` writes stdout), data-plane and policy metrics on',
+  processes: 'load generator (autocannon, one thread) in this process; target, undici proxy, Baton gateway and Baton gateway without access log in one child process each',
+  gatewaySettings: 'Baton defaults: log level info with one access-log line per request (written to a file through pino.destination, as `baton serve` writes stdout), data-plane and policy metrics on; batonNoAccessLog: the same with logging.accessLog false',
   scenarios,
   ratios: {},
   halfPeakRate: undefined,
@@ -85,6 +85,8 @@ const logDir = await mkdtemp(join(tmpdir(), 'baton-bench-throughput-'));
 process.on('exit', () => rmSync(logDir, { recursive: true, force: true }));
 /** @type {import('../lib/start-child.js').StartedChild | undefined} */
 let gatewayChild;
+/** @type {import('../lib/start-child.js').StartedChild | undefined} */
+let quietGatewayChild;
 try {
   const knobs = { ...parseKnobs(process.env), rounds: /** @type {number} */ (parseKnobSpecs(process.env, ROUNDS_KNOB).rounds) };
   summary.knobs = knobs;
@@ -97,6 +99,9 @@ try {
   const gateway = await run.start(`${benchDir}gateway-child.js`, toGatewaySpec(targetUrl, logFile), { name: 'gateway' });
   gatewayChild = gateway;
   const gatewayUrl = readyUrl(gateway, `${ORGANIZATION}/${ENVIRONMENT}/${VIRTUAL_HOST}`);
+  const quietLogFile = join(logDir, 'gateway-no-access-log.log');
+  const quietGateway = await run.start(`${benchDir}gateway-child.js`, toNoAccessLogGatewaySpec(targetUrl, quietLogFile), { name: 'gateway without access log' });
+  quietGatewayChild = quietGateway;
 
   const directUrl = `${targetUrl}${REQUEST_PATH}`;
   /** @type {PlannedScenario[]} */
@@ -114,6 +119,12 @@ try {
       url: `${gatewayUrl}${BASE_PATH}${REQUEST_PATH}`,
       processes: { proxy: gateway, target },
       proxy: 'passthrough',
+    },
+    {
+      name: 'batonNoAccessLog',
+      path: 'client → Baton pass-through proxy, access log off → target',
+      url: `${readyUrl(quietGateway, `${ORGANIZATION}/${ENVIRONMENT}/${VIRTUAL_HOST}`)}${BASE_PATH}${REQUEST_PATH}`,
+      processes: { proxy: quietGateway, target },
     },
     {
       name: 'batonPolicies',
@@ -152,15 +163,19 @@ try {
   Object.assign(scenarios, await measureInterleaved(checked, knobs, run));
   for (const scenario of checked) countAnswered(scenario.proxy, completedRequests(scenarios[scenario.name]));
 
-  const { direct, undiciProxy: floor, baton, batonPolicies } = scenarios;
+  const { direct, undiciProxy: floor, baton, batonNoAccessLog, batonPolicies } = scenarios;
   summary.ratios = {
     'baton/undiciProxy': baton && floor ? toRatios(baton, floor) : null,
+    // What the access log costs: the same gateway and proxy without it, in the same run.
+    'batonNoAccessLog/undiciProxy': batonNoAccessLog && floor ? toRatios(batonNoAccessLog, floor) : null,
+    'baton/batonNoAccessLog': baton && batonNoAccessLog ? toRatios(baton, batonNoAccessLog) : null,
     'batonPolicies/undiciProxy': batonPolicies && floor ? toRatios(batonPolicies, floor) : null,
     'batonPolicies/baton': batonPolicies && baton ? toRatios(batonPolicies, baton) : null,
     'baton/direct': baton && direct ? toRatios(baton, direct) : null,
     'undiciProxy/direct': floor && direct ? toRatios(floor, direct) : null,
   };
   if (!baton) problems.push('baton: not measured');
+  if (!batonNoAccessLog) problems.push('batonNoAccessLog: not measured');
   if (!batonPolicies) problems.push('batonPolicies: not measured');
 
   // Latency Baton adds when it is not saturated: the same fixed rate (half of Baton's peak) through each path.
@@ -221,6 +236,13 @@ try {
   const metrics = await scrapeRequestCounts(String(gateway.ready.adminUrl));
   summary.gatewayGcPauses = await scrapeGcPauses(String(gateway.ready.adminUrl));
   await gateway.close();
+  const quietMetrics = await scrapeRequestCounts(String(quietGateway.ready.adminUrl));
+  await quietGateway.close();
+  const quietLogLines = await countLogLines(quietLogFile);
+  // The comparison is only fair if the quiet gateway answered what it was sent and logged none of it.
+  const quietAnswered = completedRequests(batonNoAccessLog) + (batonNoAccessLog ? 1 : 0);
+  if ((quietMetrics.requestsByProxy.passthrough ?? 0) < quietAnswered) problems.push(`batonNoAccessLog: baton_requests_total counted ${quietMetrics.requestsByProxy.passthrough ?? 0} for ${quietAnswered} answered requests`);
+  if (Object.keys(quietLogLines.accessByProxy).length > 0) problems.push(`batonNoAccessLog: access-log lines written with logging.accessLog false: ${JSON.stringify(quietLogLines.accessByProxy)}`);
   const logLines = await countLogLines(logFile);
   summary.observability = {
     answeredByProxy,
@@ -243,5 +265,6 @@ try {
   await agent.close();
 }
 if (problems.length > 0 && gatewayChild) summary.gatewayStderrTail = gatewayChild.stderrTail();
+if (problems.length > 0 && quietGatewayChild) summary.quietGatewayStderrTail = quietGatewayChild.stderrTail();
 
 await run.finish(summary);
