@@ -249,6 +249,7 @@ try {
     metricsRequestsByProxy: metrics.requestsByProxy,
     metricsPolicyExecutionsByProxy: metrics.policyExecutionsByProxy,
     accessLogLinesByProxy: logLines.accessByProxy,
+    batonNoAccessLog: { answered: quietAnswered, metricsRequests: quietMetrics.requestsByProxy.passthrough ?? 0, accessLogLines: quietLogLines.accessByProxy.passthrough ?? 0 },
     logBytes: logLines.bytes,
     logBytesPerLine: logLines.lines > 0 ? Math.round(logLines.bytes / logLines.lines) : 0,
     // Requests autocannon cuts off when a run ends are logged as failed response bodies or 499s: a few are expected.

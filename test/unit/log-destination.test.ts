@@ -54,7 +54,8 @@ describe('createLogDestination', () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     onTestFinished(() => stderr.mockRestore());
     const failed = new Promise<void>((resolve) => destination.on('error', () => resolve()));
-    for (let i = 0; i < 100; i++) destination.write(`${'z'.repeat(100)}\n`);
+    // More than a batch: the write is made at once, not when the flush timer fires.
+    for (let i = 0; i <= LOG_BATCH_BYTES / 100; i++) destination.write(`${'z'.repeat(100)}\n`);
     await failed;
     expect(() => {
       for (let i = 0; i < 1000; i++) destination.write(`${'z'.repeat(100)}\n`);
