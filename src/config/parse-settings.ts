@@ -8,7 +8,6 @@ import {
   type ConfigProblems,
   joinPath,
   listenPortRange,
-  portRange,
   positiveRange,
   readBoolean,
   readEnum,

@@ -1,5 +1,5 @@
 // Apinizer's API Ops endpoint for deploying an API proxy group, in Apinizer's shapes, so its scripts run unchanged.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AdminError, adminErrors } from '../../errors.js';
 import { toAuditText } from '../../promotions/audit-promotion-change.js';
 import type { AdminDeps } from '../admin-deps.js';
