@@ -66,6 +66,17 @@ export function dieOfSignal(logger: Logger, signal: NodeJS.Signals): void {
   process.kill(process.pid, signal);
 }
 
+/** The signals that stop Baton: gracefully in `baton serve`, at once after that and in other processes. */
+export const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/** From now on SIGTERM and SIGINT end the process at once (dieOfSignal), replacing any other handler of them. */
+export function dieOnStopSignals(logger: Logger): void {
+  for (const signal of STOP_SIGNALS) {
+    process.removeAllListeners(signal);
+    process.once(signal, () => dieOfSignal(logger, signal));
+  }
+}
+
 export interface CreateLoggerOptions {
   /** A pino level: fatal, error, warn, info, debug, trace or silent. */
   level: string;

@@ -1,7 +1,7 @@
 // Composition root of `baton serve`: create the gateway, say where everything listens, drain on SIGTERM/SIGINT.
 import type { BatonConfig } from './config.js';
 import { createGateway, type Gateway } from './gateway.js';
-import { createLogger, dieOfSignal } from './logger.js';
+import { STOP_SIGNALS, createLogger, dieOnStopSignals } from './logger.js';
 
 /** The lines a person reads at start-up: every listener, and how to try a sample. */
 export function toStartupSummary(gateway: Gateway): string {
@@ -45,10 +45,7 @@ export async function runServe(config: BatonConfig, options: ServeOptions = { wo
     if (stopping) return;
     stopping = true;
     // A second signal ends the process at once, as it did before any handler, but writes the batched log lines first.
-    for (const again of ['SIGTERM', 'SIGINT'] as const) {
-      process.removeAllListeners(again);
-      process.once(again, () => dieOfSignal(logger, again));
-    }
+    dieOnStopSignals(logger);
     logger.info({ signal, graceMs: config.timeouts.shutdownGraceMs }, 'shutting down: finishing in-flight requests');
     gateway.close().then(
       () => {
@@ -61,6 +58,5 @@ export async function runServe(config: BatonConfig, options: ServeOptions = { wo
       },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  for (const signal of STOP_SIGNALS) process.once(signal, stop);
 }

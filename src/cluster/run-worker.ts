@@ -1,6 +1,6 @@
 // A cluster worker's life: receive the config and a store snapshot, serve, follow the primary's commits and acknowledge each, stop when told.
 import { join } from 'node:path';
-import { createLogger, dieOfSignal } from '../logger.js';
+import { createLogger, dieOnStopSignals } from '../logger.js';
 import { StoreError, type StoreOp } from '../store/store.js';
 import { createReplicaStore } from './create-replica-store.js';
 import { createWorkerGateway, type WorkerGateway } from './create-worker-gateway.js';
@@ -47,7 +47,7 @@ export function runWorker(): void {
         const logger = createLogger({ level: config.logging.level }).child({ worker: process.env.BATON_WORKER_ID });
         // A signal sent to the whole process group (Ctrl-C, a service manager's stop) reaches workers too. They still
         // die of it at once (the primary runs the graceful stop), but write out their batched log lines first.
-        for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => dieOfSignal(logger, signal));
+        dieOnStopSignals(logger);
         const store = createReplicaStore({ snapshot, blobsDir: join(config.dataDir, 'store', 'blobs'), forwardCommit });
         createWorkerGateway(config, { logger, store }).then((started) => {
           gateway = started;

@@ -13,7 +13,6 @@ export interface ClientRequestLimits {
 /** Headers whose duplicates make a request ambiguous between Baton's view and the target's (reliability §3.6). */
 const SINGLE_VALUED = new Set(['host', 'authorization', 'content-length', 'content-type', 'transfer-encoding', 'proxy-authorization']);
 
-
 export type ReadClientRequestResult = { ok: true; message: Message; path: string } | { ok: false; fault: PolicyFault };
 
 /** Validates the request head and builds the Message; the body stays an unread stream. */
